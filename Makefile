@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                 build src/altudp.ko against KDIR
+# make kos             build build/<kver>/src/altudp.ko for each installed
+#                      Debian kernel series (6.1, 6.12)
+# make check           install what is missing, build, boot each kernel in
+#                      QEMU and run selftests/ there
+# make sparse, style   sparse (C=1) and checkpatch.pl --strict
+
+KVER ?= $(shell uname -r)
+HDRS := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V)
+ifeq ($(wildcard /lib/modules/$(KVER)/build),)
+KDIR ?= $(lastword $(HDRS))
+ifeq ($(KDIR),)
+$(error no kernel build tree: install linux-headers-amd64 or set KDIR)
+endif
+$(info altudp: /lib/modules/$(KVER)/build is absent, building against $(KDIR))
+else
+KDIR ?= /lib/modules/$(KVER)/build
+endif
+
+PWD := $(CURDIR)
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	$(MAKE) -C tools clean
+	rm -rf build
+
+tools:
+	$(MAKE) -C tools
+
+# One copy of the tree per kernel: Kbuild writes its objects beside the
+# sources, so two series cannot share a directory.
+kos:
+	@scripts/build-kos
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(PWD) C=2 modules
+
+style:
+	@scripts/checkpatch
+
+check:
+	@scripts/check
+
+check-long:
+	@ALTUDP_LONG=1 scripts/check
+
+demo:
+	@scripts/demo-vm
+
+bench:
+	@bench/run
+
+.PHONY: all module clean tools kos sparse style check check-long demo bench
