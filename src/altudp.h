@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * altudp: the IPv4 UDP transmit path re-walked by a module.
+ *
+ * One function here for each kernel function it mirrors:
+ *
+ *   altudp_sendmsg()             udp_sendmsg()           net/ipv4/udp.c
+ *   altudp_push_pending_frames() udp_push_pending_frames()
+ *   altudp_send_skb()            udp_send_skb()
+ *   altudp_ip_cmsg_send()        ip_cmsg_send()          ip_sockglue.c
+ *   altudp_setup_cork()          ip_setup_cork()         ip_output.c
+ *   altudp_append_data()         __ip_append_data()
+ *   altudp_ip_append_data()      ip_append_data()
+ *   altudp_make_skb()            ip_make_skb()
+ *   __altudp_make_skb()          __ip_make_skb()
+ *   altudp_ip_send_skb()         ip_send_skb()
+ *   altudp_local_out()           ip_local_out() + __ip_local_out()
+ */
+#ifndef _ALTUDP_H
+#define _ALTUDP_H
+
+#include <linux/skbuff.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/route.h>
+
+#include "stats.h"
+
+typedef int (*altudp_getfrag_t)(void *from, char *to, int offset, int len,
+				int odd, struct sk_buff *skb);
+
+/* sendmsg.c */
+int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+int altudp_push_pending_frames(struct sock *sk);
+void altudp_flush_pending_frames(struct sock *sk);
+
+/* cmsg.c */
+int altudp_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
+			struct ipcm_cookie *ipc);
+int altudp_ip_options_get(struct net *net, struct ip_options_rcu **optp,
+			  sockptr_t data, int optlen);
+void altudp_ip_options_build(struct sk_buff *skb, struct ip_options *opt,
+			     __be32 daddr, struct rtable *rt);
+
+/* append.c */
+int altudp_ip_append_data(struct sock *sk, struct flowi4 *fl4,
+			  altudp_getfrag_t getfrag, void *from, int length,
+			  int transhdrlen, struct ipcm_cookie *ipc,
+			  struct rtable **rtp, unsigned int flags);
+struct sk_buff *altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
+				altudp_getfrag_t getfrag, void *from,
+				int length, int transhdrlen,
+				struct ipcm_cookie *ipc, struct rtable **rtp,
+				struct inet_cork *cork, unsigned int flags);
+struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
+				  struct sk_buff_head *queue,
+				  struct inet_cork *cork);
+void altudp_flush_queue(struct sock *sk, struct sk_buff_head *queue,
+			struct inet_cork *cork);
+
+/* output.c */
+int altudp_send_skb(struct sk_buff *skb, struct flowi4 *fl4,
+		    struct inet_cork *cork);
+int altudp_ip_send_skb(struct net *net, struct sk_buff *skb);
+int altudp_local_out(struct net *net, struct sock *sk, struct sk_buff *skb);
+void altudp_local_error(struct sock *sk, int err, __be32 daddr, __be16 port,
+			u32 info);
+
+#endif /* _ALTUDP_H */

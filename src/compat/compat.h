@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The differences between the kernel series altudp builds against, each
+ * mapped to one name the transmit code uses.  The COMPAT_* flags come from
+ * header probes in compat/Kbuild.include, not from version numbers.
+ */
+#ifndef _ALTUDP_COMPAT_H
+#define _ALTUDP_COMPAT_H
+
+#include <linux/bpf-cgroup.h>
+#include <linux/skbuff.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/sock.h>
+
+/* 6.6 turned the inet_sock bit fields into atomic flags. */
+#ifdef COMPAT_HAVE_INET_TEST_BIT
+static inline bool altudp_inet_recverr(const struct sock *sk)
+{
+	return inet_test_bit(RECVERR, sk);
+}
+#else
+static inline bool altudp_inet_recverr(const struct sock *sk)
+{
+	return inet_sk(sk)->recverr;
+}
+#endif
+
+#ifndef COMPAT_HAVE_DST_RTABLE
+#define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)
+#endif
+
+#ifndef COMPAT_HAVE_DST4_MTU
+#define dst4_mtu(dst) dst_mtu(dst)
+#endif
+
+/*
+ * udp_sendmsg() asks for a link-scope route for SO_DONTROUTE, MSG_DONTROUTE
+ * and strict source routes.  6.1 does it by setting RTO_ONLINK in the flow's
+ * tos; later kernels pass RT_SCOPE_LINK from ip_sendmsg_scope().  Returns
+ * true when the route is link scoped (the socket's cached route is then
+ * not used).
+ */
+static inline bool altudp_sendmsg_scope(struct sock *sk,
+					const struct ipcm_cookie *ipc,
+					const struct msghdr *msg,
+					u8 *tos, u8 *scope)
+{
+#ifdef COMPAT_HAVE_IP_SENDMSG_SCOPE
+	*scope = ip_sendmsg_scope(inet_sk(sk), ipc, msg);
+	return *scope == RT_SCOPE_LINK;
+#else
+	*scope = RT_SCOPE_UNIVERSE;
+	if (sock_flag(sk, SOCK_LOCALROUTE) ||
+	    (msg->msg_flags & MSG_DONTROUTE) ||
+	    (ipc->opt && ipc->opt->opt.is_strictroute)) {
+		*tos |= RTO_ONLINK;
+		return true;
+	}
+	return false;
+#endif
+}
+
+#ifdef COMPAT_SOCK_CMSG_SEND_NO_MSG
+#define altudp_sock_cmsg_send(sk, msg, cmsg, sockc) \
+	__sock_cmsg_send(sk, cmsg, sockc)
+#else
+#define altudp_sock_cmsg_send(sk, msg, cmsg, sockc) \
+	__sock_cmsg_send(sk, msg, cmsg, sockc)
+#endif
+
+#ifdef COMPAT_BPF_SENDMSG_HAS_ADDRLEN
+#define altudp_bpf_udp4_sendmsg(sk, msg, usin, addr)			\
+	BPF_CGROUP_RUN_PROG_UDP4_SENDMSG_LOCK(sk, (struct sockaddr *)(usin), \
+					      &(msg)->msg_namelen, addr)
+#else
+#define altudp_bpf_udp4_sendmsg(sk, msg, usin, addr)			\
+	BPF_CGROUP_RUN_PROG_UDP4_SENDMSG_LOCK(sk, (struct sockaddr *)(usin), addr)
+#endif
+
+/* __ip_make_skb(): later kernels record the clock of SO_TXTIME. */
+static inline void altudp_set_transmit_time(struct sk_buff *skb,
+					    struct sock *sk, u64 t)
+{
+#ifdef COMPAT_HAVE_DELIVERY_TYPE_BY_CLOCKID
+	skb_set_delivery_type_by_clockid(skb, t, sk->sk_clockid);
+#else
+	skb->tstamp = t;
+#endif
+}
+
+/*
+ * MSG_SPLICE_PAGES: 6.5+ lets __ip_append_data() attach the caller's pages.
+ * Where the kernel lacks skb_splice_from_iter() the flag is dropped and the
+ * data copied, which is what that kernel's own UDP does.
+ */
+#ifdef COMPAT_HAVE_SKB_SPLICE_FROM_ITER
+#define ALTUDP_SPLICE_PAGES	MSG_SPLICE_PAGES
+#define altudp_splice_from_iter	skb_splice_from_iter
+#else
+#define ALTUDP_SPLICE_PAGES	0
+static inline ssize_t altudp_splice_from_iter(struct sk_buff *skb,
+					      struct iov_iter *iter,
+					      ssize_t maxsize, gfp_t gfp)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/*
+ * 6.1 refuses UDP_SEGMENT without checksum offload (EIO); "udp: Allow GSO
+ * transmit from devices with no checksum offload" (6.11) lets the stack
+ * checksum the segments.  The change touched no header, so the kernel
+ * version is the only thing to test.
+ */
+#include <linux/version.h>
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define ALTUDP_GSO_NEEDS_CSUM_OFFLOAD	false
+#else
+#define ALTUDP_GSO_NEEDS_CSUM_OFFLOAD	true
+#endif
+
+#endif /* _ALTUDP_COMPAT_H */

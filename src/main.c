@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * altudp: an alternate IPv4 UDP socket whose transmit path is the module's.
+ *
+ *	socket(AF_INET, SOCK_DGRAM, IPPROTO_ALTUDP)
+ *
+ * The struct proto is a copy of the kernel's udp_prot, so binding, hashing,
+ * reception, ICMP errors, poll and diag are the kernel's UDP.  What sends
+ * is replaced: sendmsg, the UDP_CORK push of setsockopt, sendpage and
+ * splice_eof all go through the module's path.
+ */
+
+
+#include <linux/bvec.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/net.h>
+#include <linux/uio.h>
+#include <linux/udp.h>
+#include <net/inet_common.h>
+#include <net/protocol.h>
+#include <net/udp.h>
+#include <uapi/linux/altudp.h>
+
+#include "altudp.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+static int protocol = IPPROTO_ALTUDP;
+
+static int altudp_set_protocol(const char *val, const struct kernel_param *kp)
+{
+	int n, err;
+
+	err = kstrtoint(val, 0, &n);
+	if (err)
+		return err;
+	/* Above any IP protocol number, below IPPROTO_MAX for inet_create(). */
+	if (n <= IPPROTO_RAW || n >= IPPROTO_MAX || n == IPPROTO_MPTCP)
+		return -EINVAL;
+	return param_set_int(val, kp);
+}
+
+static const struct kernel_param_ops altudp_protocol_ops = {
+	.set = altudp_set_protocol,
+	.get = param_get_int,
+};
+module_param_cb(protocol, &altudp_protocol_ops, &protocol, 0444);
+MODULE_PARM_DESC(protocol, "socket() protocol number of altudp sockets (default "
+		 __stringify(IPPROTO_ALTUDP) ")");
+
+static struct proto altudp_prot;
+
+/*
+ * The socket is UDP everywhere but in its transmit path.  inet_create()
+ * stored the socket() protocol number in sk_protocol; the kernel's checks
+ * for UDP (SO_ZEROCOPY in sock_setsockopt(), sk_is_udp(), the protocol of
+ * the flow and of the IP header) read it, so it becomes IPPROTO_UDP.
+ */
+static int altudp_init_sock(struct sock *sk)
+{
+	sk->sk_protocol = IPPROTO_UDP;
+	return udp_prot.init(sk);
+}
+
+/* udp_destroy_sock(): pending frames are freed by the module's flush. */
+static void altudp_destroy_sock(struct sock *sk)
+{
+	bool slow = lock_sock_fast(sk);
+
+	altudp_flush_pending_frames(sk);
+	unlock_sock_fast(sk, slow);
+	udp_prot.destroy(sk);
+}
+
+/* udp_setsockopt(): clearing UDP_CORK pushes through the module. */
+static int altudp_setsockopt(struct sock *sk, int level, int optname,
+			     sockptr_t optval, unsigned int optlen)
+{
+	if (level == SOL_UDP || level == SOL_UDPLITE || level == SOL_SOCKET)
+		return udp_lib_setsockopt(sk, level, optname, optval, optlen,
+					  altudp_push_pending_frames);
+	return ip_setsockopt(sk, level, optname, optval, optlen);
+}
+
+/* udp_getsockopt() */
+static int altudp_getsockopt(struct sock *sk, int level, int optname,
+			     char __user *optval, int __user *optlen)
+{
+	if (level == SOL_UDP || level == SOL_UDPLITE)
+		return udp_lib_getsockopt(sk, level, optname, optval, optlen);
+	return ip_getsockopt(sk, level, optname, optval, optlen);
+}
+
+/* udp_splice_eof(): the end of a splice pushes a pending datagram. */
+static void altudp_splice_eof(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	struct udp_sock *up = udp_sk(sk);
+
+	if (!READ_ONCE(up->pending) || udp_test_bit(CORK, sk))
+		return;
+
+	lock_sock(sk);
+	if (up->pending && !udp_test_bit(CORK, sk))
+		altudp_push_pending_frames(sk);
+	release_sock(sk);
+}
+
+#ifdef COMPAT_HAVE_PROTO_SENDPAGE
+/* udp_sendpage() of kernels that still have ->sendpage. */
+static int altudp_sendpage(struct sock *sk, struct page *page, int offset,
+			   size_t size, int flags)
+{
+	struct bio_vec bvec;
+	struct msghdr msg = { .msg_flags = flags | MSG_SPLICE_PAGES };
+
+	if (flags & MSG_SENDPAGE_NOTLAST)
+		msg.msg_flags |= MSG_MORE;
+
+	bvec_set_page(&bvec, page, size, offset);
+	iov_iter_bvec(&msg.msg_iter, ITER_SOURCE, &bvec, 1, size);
+	return altudp_sendmsg(sk, &msg, size);
+}
+#endif
+
+static struct inet_protosw altudp_protosw = {
+	.type		= SOCK_DGRAM,
+	.prot		= &altudp_prot,
+	.ops		= &inet_dgram_ops,
+};
+
+static int __init altudp_init(void)
+{
+	int err;
+
+	altudp_prot = udp_prot;
+	strscpy(altudp_prot.name, "ALTUDP", sizeof(altudp_prot.name));
+	altudp_prot.owner	= THIS_MODULE;
+	altudp_prot.init	= altudp_init_sock;
+	altudp_prot.destroy	= altudp_destroy_sock;
+	altudp_prot.setsockopt	= altudp_setsockopt;
+	altudp_prot.getsockopt	= altudp_getsockopt;
+	altudp_prot.sendmsg	= altudp_sendmsg;
+	altudp_prot.splice_eof	= altudp_splice_eof;
+#ifdef COMPAT_HAVE_PROTO_SENDPAGE
+	altudp_prot.sendpage	= altudp_sendpage;
+#endif
+
+	err = altudp_stats_init();
+	if (err)
+		return err;
+
+	err = proto_register(&altudp_prot, 1);
+	if (err)
+		goto err_stats;
+
+	altudp_protosw.protocol = protocol;
+	inet_register_protosw(&altudp_protosw);
+
+	pr_info("IPv4 UDP over socket protocol %d\n", protocol);
+	return 0;
+
+err_stats:
+	altudp_stats_exit();
+	return err;
+}
+
+static void __exit altudp_exit(void)
+{
+	inet_unregister_protosw(&altudp_protosw);
+	proto_unregister(&altudp_prot);
+	altudp_stats_exit();
+}
+
+module_init(altudp_init);
+module_exit(altudp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("IPv4 UDP sockets with their own transmit path");
+MODULE_AUTHOR("The altudp authors");
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_ALTUDP, SOCK_DGRAM);

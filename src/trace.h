@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Trace events of the transmit path, one per stage:
+ *   sendmsg -> route -> setup_cork -> append_alloc (each new skb of the
+ *   append loop) -> make_skb -> send_skb -> local_out -> xmit
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM altudp
+
+#if !defined(_ALTUDP_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _ALTUDP_TRACE_H
+
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <linux/tracepoint.h>
+#include <linux/udp.h>
+#include <net/inet_sock.h>
+#include <net/route.h>
+#include <net/sock.h>
+
+TRACE_EVENT(altudp_sendmsg,
+	TP_PROTO(struct sock *sk, struct msghdr *msg, size_t len, int corked),
+	TP_ARGS(sk, msg, len, corked),
+	TP_STRUCT__entry(
+		__field(unsigned long, ino)
+		__field(size_t, len)
+		__field(unsigned int, flags)
+		__field(__be32, daddr)
+		__field(__be16, dport)
+		__field(int, corked)
+		__field(int, pending)
+	),
+	TP_fast_assign(
+		const struct sockaddr_in *usin = msg->msg_name;
+
+		__entry->ino = sock_i_ino(sk);
+		__entry->len = len;
+		__entry->flags = msg->msg_flags;
+		if (usin && msg->msg_namelen >= sizeof(*usin)) {
+			__entry->daddr = usin->sin_addr.s_addr;
+			__entry->dport = usin->sin_port;
+		} else {
+			__entry->daddr = inet_sk(sk)->inet_daddr;
+			__entry->dport = inet_sk(sk)->inet_dport;
+		}
+		__entry->corked = corked;
+		__entry->pending = READ_ONCE(udp_sk(sk)->pending);
+	),
+	TP_printk("ino=%lu len=%zu flags=%#x dst=%pI4:%u corked=%d pending=%d",
+		  __entry->ino, __entry->len, __entry->flags,
+		  &__entry->daddr, ntohs(__entry->dport), __entry->corked,
+		  __entry->pending)
+);
+
+TRACE_EVENT(altudp_route,
+	TP_PROTO(struct sock *sk, struct flowi4 *fl4, struct rtable *rt,
+		 bool cached),
+	TP_ARGS(sk, fl4, rt, cached),
+	TP_STRUCT__entry(
+		__field(int, oif)
+		__field(__be32, saddr)
+		__field(__be32, daddr)
+		__field(unsigned int, mtu)
+		__field(bool, cached)
+		__field(u16, type)
+	),
+	TP_fast_assign(
+		__entry->oif = rt->dst.dev ? rt->dst.dev->ifindex : 0;
+		__entry->saddr = fl4->saddr;
+		__entry->daddr = fl4->daddr;
+		__entry->mtu = dst_mtu(&rt->dst);
+		__entry->cached = cached;
+		__entry->type = rt->rt_type;
+	),
+	TP_printk("oif=%d src=%pI4 dst=%pI4 mtu=%u %s type=%u",
+		  __entry->oif, &__entry->saddr, &__entry->daddr,
+		  __entry->mtu, __entry->cached ? "cached" : "lookup",
+		  __entry->type)
+);
+
+TRACE_EVENT(altudp_setup_cork,
+	TP_PROTO(struct sock *sk, struct inet_cork *cork),
+	TP_ARGS(sk, cork),
+	TP_STRUCT__entry(
+		__field(unsigned int, fragsize)
+		__field(u16, gso_size)
+		__field(s16, tos)
+		__field(u8, ttl)
+		__field(u8, optlen)
+	),
+	TP_fast_assign(
+		__entry->fragsize = cork->fragsize;
+		__entry->gso_size = cork->gso_size;
+		__entry->tos = cork->tos;
+		__entry->ttl = cork->ttl;
+		__entry->optlen = cork->opt ? cork->opt->optlen : 0;
+	),
+	TP_printk("fragsize=%u gso_size=%u tos=%d ttl=%u optlen=%u",
+		  __entry->fragsize, __entry->gso_size, __entry->tos,
+		  __entry->ttl, __entry->optlen)
+);
+
+TRACE_EVENT(altudp_append_alloc,
+	TP_PROTO(struct sock *sk, unsigned int datalen, unsigned int fraglen,
+		 unsigned int alloclen, unsigned int pagedlen,
+		 unsigned int fraggap, int copy, int csummode, bool zc),
+	TP_ARGS(sk, datalen, fraglen, alloclen, pagedlen, fraggap, copy,
+		csummode, zc),
+	TP_STRUCT__entry(
+		__field(unsigned int, datalen)
+		__field(unsigned int, fraglen)
+		__field(unsigned int, alloclen)
+		__field(unsigned int, pagedlen)
+		__field(unsigned int, fraggap)
+		__field(int, copy)
+		__field(int, csummode)
+		__field(bool, zc)
+	),
+	TP_fast_assign(
+		__entry->datalen = datalen;
+		__entry->fraglen = fraglen;
+		__entry->alloclen = alloclen;
+		__entry->pagedlen = pagedlen;
+		__entry->fraggap = fraggap;
+		__entry->copy = copy;
+		__entry->csummode = csummode;
+		__entry->zc = zc;
+	),
+	TP_printk("datalen=%u fraglen=%u alloclen=%u pagedlen=%u fraggap=%u copy=%d csum=%s zerocopy=%d",
+		  __entry->datalen, __entry->fraglen, __entry->alloclen,
+		  __entry->pagedlen, __entry->fraggap, __entry->copy,
+		  __entry->csummode == CHECKSUM_PARTIAL ? "partial" : "none",
+		  __entry->zc)
+);
+
+TRACE_EVENT(altudp_make_skb,
+	TP_PROTO(struct sk_buff *skb),
+	TP_ARGS(skb),
+	TP_STRUCT__entry(
+		__field(unsigned int, len)
+		__field(unsigned int, data_len)
+		__field(unsigned int, nr_frags)
+		__field(unsigned int, nr_fraglist)
+		__field(bool, df)
+		__field(u16, id)
+		__field(u8, tos)
+		__field(u8, ttl)
+	),
+	TP_fast_assign(
+		const struct iphdr *iph = ip_hdr(skb);
+		struct sk_buff *frag;
+		unsigned int n = 0;
+
+		skb_walk_frags(skb, frag)
+			n++;
+		__entry->len = skb->len;
+		__entry->data_len = skb->data_len;
+		__entry->nr_frags = skb_shinfo(skb)->nr_frags;
+		__entry->nr_fraglist = n;
+		__entry->df = !!(iph->frag_off & htons(IP_DF));
+		__entry->id = ntohs(iph->id);
+		__entry->tos = iph->tos;
+		__entry->ttl = iph->ttl;
+	),
+	TP_printk("len=%u data_len=%u frags=%u frag_list=%u df=%d id=%u tos=%#x ttl=%u",
+		  __entry->len, __entry->data_len, __entry->nr_frags,
+		  __entry->nr_fraglist, __entry->df, __entry->id,
+		  __entry->tos, __entry->ttl)
+);
+
+TRACE_EVENT(altudp_send_skb,
+	TP_PROTO(struct sk_buff *skb, struct udphdr *uh, int datalen),
+	TP_ARGS(skb, uh, datalen),
+	TP_STRUCT__entry(
+		__field(__be16, sport)
+		__field(__be16, dport)
+		__field(int, datalen)
+		__field(u8, ip_summed)
+		__field(u16, check)
+		__field(unsigned int, gso_size)
+		__field(unsigned int, gso_segs)
+	),
+	TP_fast_assign(
+		__entry->sport = uh->source;
+		__entry->dport = uh->dest;
+		__entry->datalen = datalen;
+		__entry->ip_summed = skb->ip_summed;
+		__entry->check = ntohs(uh->check);
+		__entry->gso_size = skb_shinfo(skb)->gso_size;
+		__entry->gso_segs = skb_shinfo(skb)->gso_segs;
+	),
+	TP_printk("sport=%u dport=%u datalen=%d csum=%s check=%#06x gso_size=%u gso_segs=%u",
+		  ntohs(__entry->sport), ntohs(__entry->dport),
+		  __entry->datalen,
+		  __print_symbolic(__entry->ip_summed,
+				   { CHECKSUM_NONE, "none" },
+				   { CHECKSUM_UNNECESSARY, "unnecessary" },
+				   { CHECKSUM_COMPLETE, "complete" },
+				   { CHECKSUM_PARTIAL, "partial" }),
+		  __entry->check, __entry->gso_size, __entry->gso_segs)
+);
+
+TRACE_EVENT(altudp_local_out,
+	TP_PROTO(unsigned int len, int verdict),
+	TP_ARGS(len, verdict),
+	TP_STRUCT__entry(
+		__field(unsigned int, len)
+		__field(int, verdict)
+	),
+	TP_fast_assign(
+		__entry->len = len;
+		__entry->verdict = verdict;
+	),
+	TP_printk("len=%u verdict=%s (%d)", __entry->len,
+		  __entry->verdict == 1 ? "accept" :
+		  __entry->verdict < 0 ? "drop" : "stolen",
+		  __entry->verdict)
+);
+
+TRACE_EVENT(altudp_xmit,
+	TP_PROTO(struct sock *sk, int err),
+	TP_ARGS(sk, err),
+	TP_STRUCT__entry(
+		__field(int, err)
+	),
+	TP_fast_assign(
+		__entry->err = err;
+	),
+	TP_printk("dst_output=%d", __entry->err)
+);
+
+#endif /* _ALTUDP_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>
