@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Helpers for selftests/*.py (selftests/run puts this directory on
+PYTHONPATH; a test may also add it itself).
+
+TAP without a plan: tap_ok, tap_fail, tap_skip, tap_check, tap_diag,
+skip_all; end with tap_end().
+
+Network namespaces, which exist only inside the test VM:
+
+    with Netns() as ns:        # altudp-<test>-<pid>-a and -b, veth joined,
+        ...                    # ns.addr_a 10.99.1.1/24, ns.addr_b 10.99.1.2/24
+        sock = run_in(ns.a, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
+
+run_in(ns, fn, *args) calls fn in a thread that has joined the namespace;
+sockets it creates stay in that namespace.
+
+The module: module_loaded(), altudp_protocol(), require_module().
+"""
+
+import ctypes
+import os
+import re
+import subprocess
+import sys
+import threading
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TEST_NAME = os.path.splitext(os.path.basename(sys.argv[0]))[0] or "python"
+CLONE_NEWNET = 0x40000000
+
+_n = 0
+_failed = 0
+
+
+def _point(status, desc, directive=""):
+    global _n
+    _n += 1
+    print("%s %d %s%s" % (status, _n, desc, " # " + directive if directive else ""),
+          flush=True)
+
+
+def tap_ok(desc):
+    _point("ok", desc)
+
+
+def tap_fail(desc, reason=""):
+    global _failed
+    _failed += 1
+    _point("not ok", desc, reason)
+
+
+def tap_skip(desc, reason=""):
+    _point("ok", desc, "SKIP " + reason)
+
+
+def tap_check(cond, desc, reason=""):
+    """One point: ok when cond is true."""
+    if cond:
+        tap_ok(desc)
+    else:
+        tap_fail(desc, reason)
+    return cond
+
+
+def tap_diag(msg):
+    for line in str(msg).splitlines() or [""]:
+        print("# " + line, flush=True)
+
+
+def skip_all(reason):
+    print("1..0 # SKIP " + reason, flush=True)
+    sys.exit(0)
+
+
+def tap_end():
+    sys.exit(1 if _failed else 0)
+
+
+def ip(*args, check=True):
+    return subprocess.run(("ip",) + args, check=check, capture_output=True, text=True)
+
+
+def ns_exec(ns, *cmd, check=True, **kw):
+    """Run a command in namespace ns; returns the CompletedProcess."""
+    return subprocess.run(("ip", "netns", "exec", ns) + cmd, check=check,
+                          capture_output=True, text=True, **kw)
+
+
+class Netns:
+    """Two namespaces joined by a veth pair, removed on exit."""
+
+    def __init__(self, n=1):
+        tag = "altudp-%s-%d" % (TEST_NAME, os.getpid())
+        if n != 1:
+            tag += "-%d" % n
+        self.a, self.b = tag + "-a", tag + "-b"
+        self.if_a, self.if_b = "veth-a", "veth-b"
+        self.addr_a, self.addr_b = "10.99.%d.1" % n, "10.99.%d.2" % n
+        self._made = []
+
+    def __enter__(self):
+        try:
+            for ns in (self.a, self.b):
+                ip("netns", "add", ns)
+                self._made.append(ns)
+            ip("link", "add", self.if_a, "netns", self.a, "type", "veth",
+               "peer", "name", self.if_b, "netns", self.b)
+            for ns, dev, addr in ((self.a, self.if_a, self.addr_a),
+                                  (self.b, self.if_b, self.addr_b)):
+                ip("-n", ns, "addr", "add", addr + "/24", "dev", dev)
+                ip("-n", ns, "link", "set", "lo", "up")
+                ip("-n", ns, "link", "set", dev, "up")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for ns in reversed(self._made):
+            ip("netns", "del", ns, check=False)
+        self._made = []
+
+
+_libc = None
+
+
+def _setns(fd, nstype):
+    global _libc
+    if hasattr(os, "setns"):            # Python 3.12+
+        os.setns(fd, nstype)
+        return
+    if _libc is None:
+        _libc = ctypes.CDLL(None, use_errno=True)
+    if _libc.setns(fd, nstype) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def run_in(ns, fn, *args, **kw):
+    """Call fn(*args, **kw) in network namespace ns (a name in /run/netns)
+    from a fresh thread, so the caller's own namespace is left alone."""
+    box = {}
+
+    def body():
+        try:
+            fd = os.open("/run/netns/" + ns, os.O_RDONLY)
+            try:
+                _setns(fd, CLONE_NEWNET)
+            finally:
+                os.close(fd)
+            box["value"] = fn(*args, **kw)
+        except BaseException as e:      # re-raised in the caller
+            box["error"] = e
+
+    t = threading.Thread(target=body)
+    t.start()
+    t.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
+def module_loaded():
+    return os.path.isdir("/sys/module/altudp")
+
+
+def altudp_protocol():
+    """The socket protocol number in force, or the header's default."""
+    try:
+        with open("/sys/module/altudp/parameters/protocol") as f:
+            return int(f.read())
+    except OSError:
+        pass
+    with open(os.path.join(TOP, "include/uapi/linux/altudp.h")) as f:
+        m = re.search(r"^#define\s+IPPROTO_ALTUDP\s+(\d+)", f.read(), re.M)
+    return int(m.group(1)) if m else 258
+
+
+def require_module():
+    if not module_loaded():
+        skip_all("altudp module not loaded")

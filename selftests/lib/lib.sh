@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for selftests/*.sh:  . "$(dirname "$0")/lib/lib.sh"
+#
+# TAP without a plan:   tap_ok DESC, tap_fail DESC [REASON],
+#                       tap_skip DESC [REASON], tap_check DESC CMD...,
+#                       tap_diag MSG..., skip_all REASON; end with tap_end.
+# Network namespaces:   ns_pair [N] makes altudp-<test>-<pid>-a and -b
+#                       joined by veth ($IF_A, $IF_B) with 10.99.N.1/24 and
+#                       10.99.N.2/24 ($ADDR_A, $ADDR_B); in_a/in_b CMD run
+#                       there.  They exist only inside the test VM and are
+#                       removed on exit (at_exit CMD adds more cleanups).
+# The module:           altudp_loaded, altudp_protocol, require_module.
+
+TEST_NAME=$(basename "$0")
+TEST_NAME=${TEST_NAME%.*}
+ALTUDP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+TAP_N=0
+TAP_FAILED=0
+
+tap_ok() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N $1"
+}
+
+tap_fail() {
+	TAP_N=$((TAP_N + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	echo "not ok $TAP_N $1${2:+ # $2}"
+}
+
+tap_skip() {
+	TAP_N=$((TAP_N + 1))
+	echo "ok $TAP_N $1 # SKIP ${2:-}"
+}
+
+tap_diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+# tap_check DESC CMD...: one point, ok when CMD succeeds; its output is
+# shown as diagnostics when it fails.
+tap_check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		tap_ok "$desc"
+	else
+		tap_fail "$desc" "status $?: $*"
+		[ -z "$out" ] || tap_diag "$out"
+	fi
+}
+
+# The whole test does not apply here: one skipped point for the runner.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+tap_end() {
+	[ "$TAP_FAILED" = 0 ]
+	exit
+}
+
+_at_exit=()
+at_exit() {
+	_at_exit+=("$*")
+}
+_cleanup() {
+	local i
+	for ((i = ${#_at_exit[@]} - 1; i >= 0; i--)); do
+		eval "${_at_exit[i]}" >/dev/null 2>&1
+	done
+}
+trap _cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ns_pair [N]: sets NS_A NS_B IF_A IF_B ADDR_A ADDR_B (addresses without /24).
+ns_pair() {
+	local n=${1:-1} tag
+	tag=altudp-$TEST_NAME-$$
+	[ "$n" = 1 ] || tag=$tag-$n
+	NS_A=$tag-a NS_B=$tag-b
+	IF_A=veth-a IF_B=veth-b
+	ADDR_A=10.99.$n.1 ADDR_B=10.99.$n.2
+	ip netns add "$NS_A" || return
+	at_exit ip netns del "$NS_A"
+	ip netns add "$NS_B" || return
+	at_exit ip netns del "$NS_B"
+	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" &&
+	ip -n "$NS_A" addr add "$ADDR_A/24" dev "$IF_A" &&
+	ip -n "$NS_B" addr add "$ADDR_B/24" dev "$IF_B" &&
+	ip -n "$NS_A" link set lo up &&
+	ip -n "$NS_B" link set lo up &&
+	ip -n "$NS_A" link set "$IF_A" up &&
+	ip -n "$NS_B" link set "$IF_B" up
+}
+
+in_a() {
+	ip netns exec "$NS_A" "$@"
+}
+
+in_b() {
+	ip netns exec "$NS_B" "$@"
+}
+
+altudp_loaded() {
+	[ -d /sys/module/altudp ]
+}
+
+# The socket protocol number in force, or the header's default.
+altudp_protocol() {
+	cat /sys/module/altudp/parameters/protocol 2>/dev/null ||
+		sed -n 's/^#define[[:space:]]*IPPROTO_ALTUDP[[:space:]]*\([0-9]*\).*/\1/p' \
+			"$ALTUDP_TOP/include/uapi/linux/altudp.h"
+}
+
+require_module() {
+	altudp_loaded || skip_all "altudp module not loaded"
+}
