@@ -39,8 +39,9 @@ tools:
 kos:
 	@scripts/build-kos
 
+# sparse over every source file, for each kernel series
 sparse:
-	$(MAKE) -C $(KDIR) M=$(PWD) C=2 modules
+	@KOS_MAKEFLAGS=C=2 scripts/build-kos
 
 style:
 	@scripts/checkpatch

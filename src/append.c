@@ -230,13 +230,13 @@ alloc_new_skb:
 				alloc_extra += rt->dst.trailer_len;
 
 			if ((flags & MSG_MORE) &&
-			    !(rt->dst.dev->features & NETIF_F_SG))
+			    !(rt->dst.dev->features & NETIF_F_SG)) {
 				alloclen = mtu;
-			else if (!paged &&
+			} else if (!paged &&
 				 (fraglen + alloc_extra < SKB_MAX_ALLOC ||
-				  !(rt->dst.dev->features & NETIF_F_SG)))
+				  !(rt->dst.dev->features & NETIF_F_SG))) {
 				alloclen = fraglen;
-			else {
+			} else {
 				/* "ipv4: account for fraggap on the paged
 				 * allocation path": the gap stays linear.
 				 */
@@ -436,7 +436,7 @@ static int altudp_setup_cork(struct sock *sk, struct inet_cork *cork,
 	opt = ipc->opt;
 	if (opt) {
 		if (!cork->opt) {
-			cork->opt = kmalloc(sizeof(struct ip_options) + 40,
+			cork->opt = kmalloc(sizeof(*cork->opt) + 40,
 					    sk->sk_allocation);
 			if (unlikely(!cork->opt))
 				return -ENOBUFS;
@@ -525,7 +525,7 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 	while ((tmp_skb = __skb_dequeue(queue)) != NULL) {
 		__skb_pull(tmp_skb, skb_network_header_len(skb));
 		*tail_skb = tmp_skb;
-		tail_skb = &(tmp_skb->next);
+		tail_skb = &tmp_skb->next;
 		skb->len += tmp_skb->len;
 		skb->data_len += tmp_skb->len;
 		skb->truesize += tmp_skb->truesize;

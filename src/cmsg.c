@@ -22,7 +22,7 @@ int altudp_ip_options_get(struct net *net, struct ip_options_rcu **optp,
 {
 	struct ip_options_rcu *opt;
 
-	opt = kzalloc(sizeof(struct ip_options_rcu) + ((optlen + 3) & ~3),
+	opt = kzalloc(sizeof(*opt) + ((optlen + 3) & ~3),
 		      GFP_KERNEL);
 	if (!opt)
 		return -ENOMEM;

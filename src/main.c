@@ -10,7 +10,6 @@
  * splice_eof all go through the module's path.
  */
 
-
 #include <linux/bvec.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>

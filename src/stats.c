@@ -9,64 +9,71 @@
 
 unsigned int altudp_net_id __read_mostly;
 
-#define ALTUDP_MIB_NAME(name, str) [ALTUDP_MIB_##name] = "AltUdp" str,
 static const char *const altudp_mib_names[ALTUDP_MIB_MAX] = {
-	ALTUDP_MIB_LIST(ALTUDP_MIB_NAME)
+	[ALTUDP_MIB_OUTDATAGRAMS] = "AltUdpOutDatagrams",
+	[ALTUDP_MIB_OUTBYTES] = "AltUdpOutBytes",
+	[ALTUDP_MIB_CORKEDSENDS] = "AltUdpCorkedSends",
+	[ALTUDP_MIB_FRAGMENTS] = "AltUdpFragments",
+	[ALTUDP_MIB_FRAGGAPS] = "AltUdpFraggapCopies",
+	[ALTUDP_MIB_SGFRAGS] = "AltUdpSgPageFrags",
+	[ALTUDP_MIB_LINEARCOPIES] = "AltUdpLinearCopies",
+	[ALTUDP_MIB_GSOSENDS] = "AltUdpGsoSends",
+	[ALTUDP_MIB_GSOSEGS] = "AltUdpGsoSegments",
+	[ALTUDP_MIB_CSUMHW] = "AltUdpCsumHw",
+	[ALTUDP_MIB_CSUMSW] = "AltUdpCsumSw",
+	[ALTUDP_MIB_CSUMNONE] = "AltUdpCsumNone",
+	[ALTUDP_MIB_ZEROCOPYSENDS] = "AltUdpZerocopySends",
+	[ALTUDP_MIB_ZEROCOPYCOPIED] = "AltUdpZerocopyCopied",
+	[ALTUDP_MIB_NFDROPS] = "AltUdpNfDrops",
+	[ALTUDP_MIB_ERR_EMSGSIZE] = "AltUdpErrEMSGSIZE",
+	[ALTUDP_MIB_ERR_EINVAL] = "AltUdpErrEINVAL",
+	[ALTUDP_MIB_ERR_ENOBUFS] = "AltUdpErrENOBUFS",
+	[ALTUDP_MIB_ERR_EAGAIN] = "AltUdpErrEAGAIN",
+	[ALTUDP_MIB_ERR_EFAULT] = "AltUdpErrEFAULT",
+	[ALTUDP_MIB_ERR_EACCES] = "AltUdpErrEACCES",
+	[ALTUDP_MIB_ERR_EPERM] = "AltUdpErrEPERM",
+	[ALTUDP_MIB_ERR_ENETUNREACH] = "AltUdpErrENETUNREACH",
+	[ALTUDP_MIB_ERR_EHOSTUNREACH] = "AltUdpErrEHOSTUNREACH",
+	[ALTUDP_MIB_ERR_EDESTADDRREQ] = "AltUdpErrEDESTADDRREQ",
+	[ALTUDP_MIB_ERR_EAFNOSUPPORT] = "AltUdpErrEAFNOSUPPORT",
+	[ALTUDP_MIB_ERR_EOPNOTSUPP] = "AltUdpErrEOPNOTSUPP",
+	[ALTUDP_MIB_ERR_EIO] = "AltUdpErrEIO",
+	[ALTUDP_MIB_ERR_ENOMEM] = "AltUdpErrENOMEM",
+	[ALTUDP_MIB_ERR_OTHER] = "AltUdpErrOther",
 };
-#undef ALTUDP_MIB_NAME
 
+static const struct {
+	int err;
+	int field;
+} altudp_errno_mibs[] = {
+	{ EMSGSIZE, ALTUDP_MIB_ERR_EMSGSIZE },
+	{ EINVAL, ALTUDP_MIB_ERR_EINVAL },
+	{ ENOBUFS, ALTUDP_MIB_ERR_ENOBUFS },
+	{ EAGAIN, ALTUDP_MIB_ERR_EAGAIN },
+	{ EFAULT, ALTUDP_MIB_ERR_EFAULT },
+	{ EACCES, ALTUDP_MIB_ERR_EACCES },
+	{ EPERM, ALTUDP_MIB_ERR_EPERM },
+	{ ENETUNREACH, ALTUDP_MIB_ERR_ENETUNREACH },
+	{ EHOSTUNREACH, ALTUDP_MIB_ERR_EHOSTUNREACH },
+	{ EDESTADDRREQ, ALTUDP_MIB_ERR_EDESTADDRREQ },
+	{ EAFNOSUPPORT, ALTUDP_MIB_ERR_EAFNOSUPPORT },
+	{ EOPNOTSUPP, ALTUDP_MIB_ERR_EOPNOTSUPP },
+	{ EIO, ALTUDP_MIB_ERR_EIO },
+	{ ENOMEM, ALTUDP_MIB_ERR_ENOMEM },
+};
+
+/* Count a sendmsg() error; not on the fast path. */
 void altudp_count_error(struct net *net, int err)
 {
-	int field;
+	int i;
 
-	switch (err) {
-	case -EMSGSIZE:
-		field = ALTUDP_MIB_ERR_EMSGSIZE;
-		break;
-	case -EINVAL:
-		field = ALTUDP_MIB_ERR_EINVAL;
-		break;
-	case -ENOBUFS:
-		field = ALTUDP_MIB_ERR_ENOBUFS;
-		break;
-	case -EAGAIN:
-		field = ALTUDP_MIB_ERR_EAGAIN;
-		break;
-	case -EFAULT:
-		field = ALTUDP_MIB_ERR_EFAULT;
-		break;
-	case -EACCES:
-		field = ALTUDP_MIB_ERR_EACCES;
-		break;
-	case -EPERM:
-		field = ALTUDP_MIB_ERR_EPERM;
-		break;
-	case -ENETUNREACH:
-		field = ALTUDP_MIB_ERR_ENETUNREACH;
-		break;
-	case -EHOSTUNREACH:
-		field = ALTUDP_MIB_ERR_EHOSTUNREACH;
-		break;
-	case -EDESTADDRREQ:
-		field = ALTUDP_MIB_ERR_EDESTADDRREQ;
-		break;
-	case -EAFNOSUPPORT:
-		field = ALTUDP_MIB_ERR_EAFNOSUPPORT;
-		break;
-	case -EOPNOTSUPP:
-		field = ALTUDP_MIB_ERR_EOPNOTSUPP;
-		break;
-	case -EIO:
-		field = ALTUDP_MIB_ERR_EIO;
-		break;
-	case -ENOMEM:
-		field = ALTUDP_MIB_ERR_ENOMEM;
-		break;
-	default:
-		field = ALTUDP_MIB_ERR_OTHER;
-		break;
+	for (i = 0; i < ARRAY_SIZE(altudp_errno_mibs); i++) {
+		if (-err == altudp_errno_mibs[i].err) {
+			ALTUDP_INC_STATS(net, altudp_errno_mibs[i].field);
+			return;
+		}
 	}
-	ALTUDP_INC_STATS(net, field);
+	ALTUDP_INC_STATS(net, ALTUDP_MIB_ERR_OTHER);
 }
 
 static int altudp_stats_show(struct seq_file *seq, void *v)

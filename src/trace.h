@@ -26,8 +26,8 @@ TRACE_EVENT(altudp_sendmsg,
 		__field(unsigned long, ino)
 		__field(size_t, len)
 		__field(unsigned int, flags)
-		__field(__be32, daddr)
-		__field(__be16, dport)
+		__array(u8, daddr, 4)
+		__field(u16, dport)
 		__field(int, corked)
 		__field(int, pending)
 	),
@@ -38,18 +38,18 @@ TRACE_EVENT(altudp_sendmsg,
 		__entry->len = len;
 		__entry->flags = msg->msg_flags;
 		if (usin && msg->msg_namelen >= sizeof(*usin)) {
-			__entry->daddr = usin->sin_addr.s_addr;
-			__entry->dport = usin->sin_port;
+			memcpy(__entry->daddr, &usin->sin_addr.s_addr, 4);
+			__entry->dport = ntohs(usin->sin_port);
 		} else {
-			__entry->daddr = inet_sk(sk)->inet_daddr;
-			__entry->dport = inet_sk(sk)->inet_dport;
+			memcpy(__entry->daddr, &inet_sk(sk)->inet_daddr, 4);
+			__entry->dport = ntohs(inet_sk(sk)->inet_dport);
 		}
 		__entry->corked = corked;
 		__entry->pending = READ_ONCE(udp_sk(sk)->pending);
 	),
 	TP_printk("ino=%lu len=%zu flags=%#x dst=%pI4:%u corked=%d pending=%d",
 		  __entry->ino, __entry->len, __entry->flags,
-		  &__entry->daddr, ntohs(__entry->dport), __entry->corked,
+		  __entry->daddr, __entry->dport, __entry->corked,
 		  __entry->pending)
 );
 
@@ -59,22 +59,22 @@ TRACE_EVENT(altudp_route,
 	TP_ARGS(sk, fl4, rt, cached),
 	TP_STRUCT__entry(
 		__field(int, oif)
-		__field(__be32, saddr)
-		__field(__be32, daddr)
+		__array(u8, saddr, 4)
+		__array(u8, daddr, 4)
 		__field(unsigned int, mtu)
 		__field(bool, cached)
 		__field(u16, type)
 	),
 	TP_fast_assign(
 		__entry->oif = rt->dst.dev ? rt->dst.dev->ifindex : 0;
-		__entry->saddr = fl4->saddr;
-		__entry->daddr = fl4->daddr;
+		memcpy(__entry->saddr, &fl4->saddr, 4);
+		memcpy(__entry->daddr, &fl4->daddr, 4);
 		__entry->mtu = dst_mtu(&rt->dst);
 		__entry->cached = cached;
 		__entry->type = rt->rt_type;
 	),
 	TP_printk("oif=%d src=%pI4 dst=%pI4 mtu=%u %s type=%u",
-		  __entry->oif, &__entry->saddr, &__entry->daddr,
+		  __entry->oif, __entry->saddr, __entry->daddr,
 		  __entry->mtu, __entry->cached ? "cached" : "lookup",
 		  __entry->type)
 );
@@ -173,8 +173,8 @@ TRACE_EVENT(altudp_send_skb,
 	TP_PROTO(struct sk_buff *skb, struct udphdr *uh, int datalen),
 	TP_ARGS(skb, uh, datalen),
 	TP_STRUCT__entry(
-		__field(__be16, sport)
-		__field(__be16, dport)
+		__field(u16, sport)
+		__field(u16, dport)
 		__field(int, datalen)
 		__field(u8, ip_summed)
 		__field(u16, check)
@@ -182,16 +182,16 @@ TRACE_EVENT(altudp_send_skb,
 		__field(unsigned int, gso_segs)
 	),
 	TP_fast_assign(
-		__entry->sport = uh->source;
-		__entry->dport = uh->dest;
+		__entry->sport = ntohs(uh->source);
+		__entry->dport = ntohs(uh->dest);
 		__entry->datalen = datalen;
 		__entry->ip_summed = skb->ip_summed;
-		__entry->check = ntohs(uh->check);
+		__entry->check = ntohs((__force __be16)uh->check);
 		__entry->gso_size = skb_shinfo(skb)->gso_size;
 		__entry->gso_segs = skb_shinfo(skb)->gso_segs;
 	),
 	TP_printk("sport=%u dport=%u datalen=%d csum=%s check=%#06x gso_size=%u gso_segs=%u",
-		  ntohs(__entry->sport), ntohs(__entry->dport),
+		  __entry->sport, __entry->dport,
 		  __entry->datalen,
 		  __print_symbolic(__entry->ip_summed,
 				   { CHECKSUM_NONE, "none" },
