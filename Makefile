@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make                 build src/altudp.ko against KDIR
+# make                 build src/altudp.ko against KDIR, and tools/
 # make kos             build build/<kver>/src/altudp.ko for each installed
 #                      Debian kernel series (6.1, 6.12)
 # make check           install what is missing, build, boot each kernel in
@@ -20,8 +20,10 @@ KDIR ?= /lib/modules/$(KVER)/build
 endif
 
 PWD := $(CURDIR)
+VERSION := $(shell cat VERSION)
+KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release)
 
-all: module
+all: module tools
 
 module:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
@@ -33,6 +35,24 @@ clean:
 
 tools:
 	$(MAKE) -C tools
+
+# The module into /lib/modules/<release>/extra, then altudpize.
+install: module
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=extra modules_install
+	depmod -a $(KRELEASE)
+	@if [ -f tools/Makefile ]; then $(MAKE) -C tools install; fi
+
+# The sources into /usr/src/altudp-<version>, built and installed by DKMS
+# for the running kernel and every kernel installed later.
+dkms-install:
+	rm -rf /usr/src/altudp-$(VERSION)
+	mkdir -p /usr/src/altudp-$(VERSION)
+	cp -r Kbuild Makefile dkms.conf VERSION src include /usr/src/altudp-$(VERSION)/
+	dkms add -m altudp -v $(VERSION)
+	dkms install -m altudp -v $(VERSION)
+
+dkms-check:
+	@scripts/dkms-check
 
 # One copy of the tree per kernel: Kbuild writes its objects beside the
 # sources, so two series cannot share a directory.
@@ -58,4 +78,5 @@ demo:
 bench:
 	@bench/run
 
-.PHONY: all module clean tools kos sparse style check check-long demo bench
+.PHONY: all module clean tools install dkms-install dkms-check kos sparse style \
+	check check-long demo bench

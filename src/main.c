@@ -179,4 +179,6 @@ module_exit(altudp_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("IPv4 UDP sockets with their own transmit path");
 MODULE_AUTHOR("The altudp authors");
-MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_ALTUDP, SOCK_DGRAM);
+MODULE_VERSION(ALTUDP_VERSION);
+/* A literal type: the alias macro stringifies its arguments. */
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_ALTUDP, 2 /* SOCK_DGRAM */);

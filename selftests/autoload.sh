@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Protocol autoload on an installed system: with altudp.ko in the modules
+# directory (extra/, indexed by depmod, as `make install` does), the first
+# socket(AF_INET, SOCK_DGRAM, 258) loads the module through its
+# net-pf-2-proto-258-type-2 alias.  Without it, socket() fails.
+
+. "$(dirname "$0")/lib/lib.sh"
+
+require_module
+[ -n "$ALTUDP_KO" ] || skip_all "ALTUDP_KO not set (run under scripts/vm)"
+
+kver=$(uname -r)
+proto=$(altudp_protocol)
+moddir=/lib/modules/$kver
+ovl=$(mktemp -d)
+
+sock() {
+	python3 -c "
+import socket, sys
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM, $proto).close()
+except OSError as e:
+    print(e.errno); sys.exit(1)
+print(0)"
+}
+
+alias=net-pf-2-proto-$proto-type-2
+if modinfo -F alias "$ALTUDP_KO" | grep -qx "$alias"; then
+	tap_ok "module carries alias $alias"
+else
+	tap_fail "module carries alias $alias" "$(modinfo -F alias "$ALTUDP_KO" | tr '\n' ' ')"
+fi
+
+# Whatever happens below, leave the suite's module loaded again.
+at_exit "insmod $ALTUDP_KO"
+at_exit rm -rf "$ovl"
+at_exit umount "$moddir"
+at_exit rmmod altudp
+
+# /lib/modules is the host's, read-only: a tmpfs modules directory that
+# holds only the installed module keeps depmod quick under emulation.
+mkdir -p "$ovl/lib/modules/$kver/extra"
+cp "$ALTUDP_KO" "$ovl/lib/modules/$kver/extra/altudp.ko"
+cp "$moddir"/modules.order "$moddir"/modules.builtin* "$ovl/lib/modules/$kver/" 2>/dev/null
+mount -t tmpfs tmpfs "$moddir"
+
+rmmod altudp
+err=$(sock)
+if [ "$err" = 97 ] || [ "$err" = 93 ]; then
+	tap_ok "no module installed: socket() fails (errno $err)"
+else
+	tap_fail "no module installed: socket() fails" "got '$err'"
+fi
+
+cp -r "$ovl/lib/modules/$kver/." "$moddir/"
+depmod -a "$kver"
+
+err=$(sock)
+tap_check "socket() succeeds with the module installed" test "$err" = 0
+tap_check "socket() loaded altudp" test -d /sys/module/altudp
+src=$(modinfo -F srcversion "$moddir/extra/altudp.ko")
+tap_check "the autoloaded module is the installed one" \
+	test -n "$src" -a "$src" = "$(cat /sys/module/altudp/srcversion 2>&1)"
+
+tap_end
