@@ -26,6 +26,9 @@ int altudp_local_out(struct net *net, struct sock *sk, struct sk_buff *skb)
 	unsigned int len = skb->len;
 	int err;
 
+#ifdef COMPAT_LOCAL_OUT_COUNTS_OUTREQUESTS
+	IP_INC_STATS(net, IPSTATS_MIB_OUTREQUESTS);
+#endif
 	iph->tot_len = htons(skb->len);
 	ip_send_check(iph);
 
