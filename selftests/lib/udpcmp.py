@@ -1,0 +1,239 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Helpers for tests that run the same thing on a kernel UDP socket and on
+an altudp socket and compare what they saw.
+
+    KINDS                      (("udp", 0), ("altudp", N)): name and protocol
+    new_sock(ns, proto)        a SOCK_DGRAM socket made in namespace ns
+    add_veth(...)              one more veth pair between namespaces
+    raw_sendmsg(s, ...)        sendmsg(2) with arbitrary name and control bytes
+    raw_sendto(s, ...)         sendto(2) with an address of any length
+    raw_connect(s, name)       connect(2) to an arbitrary address
+    cmsg(level, type, data)    one control message, cmsg_len settable
+    recv_errqueue(s)           the error queue as comparable tuples
+    net_file(ns, name)         /proc/net/<name> as seen in ns
+    snmp(ns), altudp_stats(ns) counters of /proc/net/snmp, /proc/net/altudp
+    Capture(ns, ifname)        IPv4 frames seen on an interface (AF_PACKET)
+    mask_ip(pkt)               an IPv4 packet with IP ID and checksum zeroed
+"""
+
+import ctypes
+import errno
+import os
+import select
+import socket
+import struct
+import time
+
+from altudp import altudp_protocol, ip, run_in
+
+# Constants Python's socket module lacks.
+IP_RECVERR = 11
+IP_MTU_DISCOVER = 10
+IP_PMTUDISC_DO = 2
+IP_RETOPTS = 7
+IP_PKTINFO = 8
+IP_RECVTTL = 12
+SO_ZEROCOPY = 60
+SO_TXTIME = 61
+SCM_TXTIME = SO_TXTIME
+MSG_ZEROCOPY = 0x4000000
+MSG_PROBE = 0x10
+MSG_CONFIRM = 0x800
+UDP_CORK = 1
+UDP_SEGMENT = 103
+ETH_P_ALL = 3
+
+KINDS = (("udp", 0), ("altudp", altudp_protocol()))
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def add_veth(ns1, if1, addr1, ns2, if2, addr2):
+    """One more veth pair, if1 in ns1 with addr1/24, if2 in ns2 with addr2/24."""
+    ip("link", "add", if1, "netns", ns1, "type", "veth", "peer", "name", if2, "netns", ns2)
+    for ns, dev, addr in ((ns1, if1, addr1), (ns2, if2, addr2)):
+        ip("-n", ns, "addr", "add", addr + "/24", "dev", dev)
+        ip("-n", ns, "link", "set", dev, "up")
+
+
+def new_sock(ns, proto, type_=socket.SOCK_DGRAM):
+    return run_in(ns, socket.socket, socket.AF_INET, type_, proto)
+
+
+def sockaddr_in(addr, port, family=socket.AF_INET):
+    return struct.pack("=H", family) + struct.pack("!H", port) + \
+        socket.inet_aton(addr) + bytes(8)
+
+
+def cmsg(level, type_, data, length=None):
+    """A control message; length overrides cmsg_len (default CMSG_LEN)."""
+    hdr = 16
+    if length is None:
+        length = hdr + len(data)
+    space = (hdr + len(data) + 7) & ~7
+    return struct.pack("=QII", length, level, type_) + data + \
+        bytes(space - hdr - len(data))
+
+
+class _Iovec(ctypes.Structure):
+    _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+
+class _Msghdr(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32),
+                ("iov", ctypes.POINTER(_Iovec)), ("iovlen", ctypes.c_size_t),
+                ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                ("flags", ctypes.c_int)]
+
+
+def raw_sendmsg(s, data, name=None, control=b"", flags=0, namelen=None):
+    """sendmsg(2) as given: name (bytes) with namelen (default its length),
+    raw control bytes.  Returns the byte count; raises OSError."""
+    buf = ctypes.create_string_buffer(bytes(data), max(len(data), 1))
+    iov = _Iovec(ctypes.cast(buf, ctypes.c_void_p), len(data))
+    nbuf = ctypes.create_string_buffer(name, max(len(name), 1)) if name is not None else None
+    cbuf = ctypes.create_string_buffer(control, max(len(control), 1)) if control else None
+    msg = _Msghdr(ctypes.cast(nbuf, ctypes.c_void_p) if nbuf else None,
+                  (len(name) if namelen is None else namelen) if name is not None else 0,
+                  ctypes.pointer(iov), 1,
+                  ctypes.cast(cbuf, ctypes.c_void_p) if cbuf else None,
+                  len(control), 0)
+    _libc.sendmsg.argtypes = (ctypes.c_int, ctypes.POINTER(_Msghdr), ctypes.c_int)
+    _libc.sendmsg.restype = ctypes.c_ssize_t
+    n = _libc.sendmsg(s.fileno(), ctypes.byref(msg), flags)
+    if n < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return n
+
+
+def raw_sendto(s, data, name, namelen):
+    """sendto(2) with an address of any length."""
+    buf = ctypes.create_string_buffer(name, max(len(name), 1))
+    _libc.sendto.restype = ctypes.c_ssize_t
+    n = _libc.sendto(s.fileno(), bytes(data), ctypes.c_size_t(len(data)), 0, buf,
+                     ctypes.c_uint32(namelen))
+    if n < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return n
+
+
+def raw_connect(s, name):
+    """connect(2) to a raw address (an AF_UNSPEC one disconnects)."""
+    buf = ctypes.create_string_buffer(name, len(name))
+    if _libc.connect(s.fileno(), buf, len(name)) < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return 0
+
+
+def outcome(fn, *args, **kw):
+    """("ok", value) or ("err", errno name) of a call, for comparing."""
+    try:
+        return ("ok", fn(*args, **kw))
+    except OSError as e:
+        return ("err", errno.errorcode.get(e.errno, e.errno))
+
+
+def recv_errqueue(s):
+    """Everything on the error queue, each as (errno, origin, type, code,
+    info, data, offender address, port of the original destination)."""
+    out = []
+    while True:
+        try:
+            _, anc, _, addr = s.recvmsg(1, 512, socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return out
+        for level, type_, data in anc:
+            if level == socket.SOL_IP and type_ == IP_RECVERR:
+                ee = struct.unpack_from("=IBBBBII", data)
+                off = socket.inet_ntoa(data[20:24]) if len(data) >= 24 and data[16:18] != b"\0\0" else None
+                out.append(ee[:4] + ee[5:] + (off, addr[1] if addr else None))
+
+
+def net_file(ns, name):
+    """/proc/net/<name> of namespace ns (the thread's own, not the process')."""
+    def read():
+        with open("/proc/thread-self/net/" + name) as f:
+            return f.read()
+    return run_in(ns, read)
+
+
+def snmp(ns):
+    """{"Ip": {...}, "Udp": {...}, ...} from /proc/net/snmp."""
+    rows, out = net_file(ns, "snmp").splitlines(), {}
+    for head, vals in zip(rows[::2], rows[1::2]):
+        proto, keys = head.split(":")
+        out[proto] = dict(zip(keys.split(), map(int, vals.split(":")[1].split())))
+    return out
+
+
+def snmp_delta(before, after, pick=lambda proto, key: True):
+    """Counters that moved, as {"Proto.Key": delta}."""
+    return {"%s.%s" % (p, k): v - before[p][k]
+            for p in after for k, v in after[p].items()
+            if pick(p, k) and v != before[p].get(k)}
+
+
+def sender_counter(proto, key):
+    """Counters a send moves synchronously in the sender's namespace."""
+    return (proto == "Ip" and (key.startswith("Out") or key.startswith("Frag"))) or \
+        (proto == "Udp" and key in ("OutDatagrams", "SndbufErrors"))
+
+
+def altudp_stats(ns):
+    try:
+        text = net_file(ns, "altudp")
+    except FileNotFoundError:
+        return {}
+    return {k: int(v) for k, v in (line.split() for line in text.splitlines())}
+
+
+class Capture:
+    """An AF_PACKET socket on ifname in ns; frames() returns the IPv4
+    packets (no Ethernet header) received since the last call."""
+
+    def __init__(self, ns, ifname, proto=socket.IPPROTO_UDP):
+        self.proto = proto
+        self.s = run_in(ns, socket.socket, socket.AF_PACKET, socket.SOCK_RAW,
+                        socket.htons(ETH_P_ALL))
+        run_in(ns, self.s.bind, (ifname, 0))
+        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+
+    def _want(self, frame, addr):
+        return addr[2] != socket.PACKET_OUTGOING and frame[12:14] == b"\x08\x00" and \
+            (self.proto is None or frame[23] == self.proto)
+
+    def frames(self, count=1, timeout=2.0, eth=False):
+        """Wait up to timeout for count frames, then take whatever else is
+        already queued."""
+        got, end = [], time.monotonic() + timeout
+        while True:
+            wait = max(0.0, end - time.monotonic()) if len(got) < count else 0.0
+            if not select.select([self.s], [], [], wait)[0]:
+                return got
+            frame, addr = self.s.recvfrom(70000)
+            if self._want(frame, addr):
+                got.append(frame if eth else frame[14:])
+
+    def close(self):
+        self.s.close()
+
+
+def mask_ip(pkt):
+    """The packet with the IP ID and header checksum zeroed: the ID is the
+    one field the kernel picks per datagram (a per-destination counter), so
+    two senders never share it, and the header checksum covers it."""
+    pkt = bytearray(pkt)
+    pkt[4:6] = b"\0\0"
+    pkt[10:12] = b"\0\0"
+    return bytes(pkt)
+
+
+def hexdiff(a, b):
+    """A short description of where two byte strings differ."""
+    if len(a) != len(b):
+        return "lengths %d != %d" % (len(a), len(b))
+    i = next(i for i in range(len(a)) if a[i] != b[i])
+    return "first difference at byte %d: %s vs %s" % (i, a[i:i + 8].hex(), b[i:i + 8].hex())
