@@ -26,9 +26,7 @@ int altudp_local_out(struct net *net, struct sock *sk, struct sk_buff *skb)
 	unsigned int len = skb->len;
 	int err;
 
-#ifdef COMPAT_LOCAL_OUT_COUNTS_OUTREQUESTS
-	IP_INC_STATS(net, IPSTATS_MIB_OUTREQUESTS);
-#endif
+	altudp_local_out_count(net);
 	iph->tot_len = htons(skb->len);
 	ip_send_check(iph);
 

@@ -109,6 +109,17 @@ static inline ssize_t altudp_splice_from_iter(struct sk_buff *skb,
 #endif
 
 /*
+ * 6.3 moved the Ip OutRequests count from ip_output() into __ip_local_out()
+ * (and named it IPSTATS_MIB_OUTREQUESTS); before, dst_output() counts it.
+ */
+static inline void altudp_local_out_count(struct net *net)
+{
+#ifdef COMPAT_LOCAL_OUT_COUNTS_OUTREQUESTS
+	IP_INC_STATS(net, IPSTATS_MIB_OUTREQUESTS);
+#endif
+}
+
+/*
  * 6.1 refuses UDP_SEGMENT without checksum offload (EIO); "udp: Allow GSO
  * transmit from devices with no checksum offload" (6.11) lets the stack
  * checksum the segments.  The change touched no header, so the kernel
