@@ -345,6 +345,7 @@ alloc_new_skb:
 				goto error;
 			}
 			ALTUDP_INC_STATS(net, ALTUDP_MIB_LINEARCOPIES);
+			trace_altudp_append_copy(skb, ALTUDP_COPY_LINEAR, copy);
 		} else if (flags & MSG_SPLICE_PAGES) {
 			struct msghdr *msg = from;
 
@@ -360,6 +361,7 @@ alloc_new_skb:
 			if (!(flags & MSG_NO_SHARED_FRAGS))
 				skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
 			wmem_alloc_delta += copy;
+			trace_altudp_append_copy(skb, ALTUDP_COPY_SPLICE, copy);
 		} else if (!zc) {
 			int i = skb_shinfo(skb)->nr_frags;
 
@@ -390,10 +392,12 @@ alloc_new_skb:
 			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
 			skb_len_add(skb, copy);
 			wmem_alloc_delta += copy;
+			trace_altudp_append_copy(skb, ALTUDP_COPY_PAGEFRAG, copy);
 		} else {
 			err = altudp_zerocopy_iter_dgram(skb, from, copy);
 			if (err < 0)
 				goto error;
+			trace_altudp_append_copy(skb, ALTUDP_COPY_ZEROCOPY, copy);
 		}
 		offset += copy;
 		length -= copy;

@@ -2,7 +2,10 @@
 /*
  * Trace events of the transmit path, one per stage:
  *   sendmsg -> route -> setup_cork -> append_alloc (each new skb of the
- *   append loop) -> make_skb -> send_skb -> local_out -> xmit
+ *   append loop) / append_copy (each fill of the tail skb in place) ->
+ *   make_skb -> send_skb -> local_out -> xmit
+ * A disabled event costs a static branch; its fields are read only when
+ * it is enabled.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM altudp
@@ -12,17 +15,28 @@
 
 #include <linux/in.h>
 #include <linux/ip.h>
+#include <linux/netfilter.h>
 #include <linux/skbuff.h>
+#include <linux/sock_diag.h>
 #include <linux/tracepoint.h>
 #include <linux/udp.h>
 #include <net/inet_sock.h>
 #include <net/route.h>
 #include <net/sock.h>
 
+/* How __ip_append_data() filled the tail skb: altudp_append_copy's "how" */
+#ifndef ALTUDP_COPY_LINEAR
+#define ALTUDP_COPY_LINEAR	0	/* no SG: into the tailroom */
+#define ALTUDP_COPY_PAGEFRAG	1	/* SG: into the socket's page frag */
+#define ALTUDP_COPY_ZEROCOPY	2	/* MSG_ZEROCOPY: user pages pinned */
+#define ALTUDP_COPY_SPLICE	3	/* MSG_SPLICE_PAGES: pages attached */
+#endif
+
 TRACE_EVENT(altudp_sendmsg,
 	TP_PROTO(struct sock *sk, struct msghdr *msg, size_t len, int corked),
 	TP_ARGS(sk, msg, len, corked),
 	TP_STRUCT__entry(
+		__field(u64, cookie)
 		__field(unsigned long, ino)
 		__field(size_t, len)
 		__field(unsigned int, flags)
@@ -33,7 +47,13 @@ TRACE_EVENT(altudp_sendmsg,
 	),
 	TP_fast_assign(
 		const struct sockaddr_in *usin = msg->msg_name;
+		u32 cookie[2];
 
+		/* SO_COOKIE's value, assigned on first use as SO_COOKIE
+		 * does: __sock_gen_cookie() is not exported
+		 */
+		sock_diag_save_cookie(sk, cookie);
+		__entry->cookie = (u64)cookie[1] << 32 | cookie[0];
 		__entry->ino = sock_i_ino(sk);
 		__entry->len = len;
 		__entry->flags = msg->msg_flags;
@@ -47,8 +67,8 @@ TRACE_EVENT(altudp_sendmsg,
 		__entry->corked = corked;
 		__entry->pending = READ_ONCE(udp_sk(sk)->pending);
 	),
-	TP_printk("ino=%lu len=%zu flags=%#x dst=%pI4:%u corked=%d pending=%d",
-		  __entry->ino, __entry->len, __entry->flags,
+	TP_printk("cookie=%llu ino=%lu len=%zu flags=%#x dst=%pI4:%u corked=%d pending=%d",
+		  __entry->cookie, __entry->ino, __entry->len, __entry->flags,
 		  __entry->daddr, __entry->dport, __entry->corked,
 		  __entry->pending)
 );
@@ -85,7 +105,7 @@ TRACE_EVENT(altudp_setup_cork,
 	TP_STRUCT__entry(
 		__field(unsigned int, fragsize)
 		__field(u16, gso_size)
-		__field(s16, tos)
+		__field(int, tos)
 		__field(u8, ttl)
 		__field(u8, optlen)
 	),
@@ -132,6 +152,30 @@ TRACE_EVENT(altudp_append_alloc,
 		  __entry->pagedlen, __entry->fraggap, __entry->copy,
 		  __entry->csummode == CHECKSUM_PARTIAL ? "partial" : "none",
 		  __entry->zc)
+);
+
+TRACE_EVENT(altudp_append_copy,
+	TP_PROTO(struct sk_buff *skb, int how, int copy),
+	TP_ARGS(skb, how, copy),
+	TP_STRUCT__entry(
+		__field(int, how)
+		__field(int, copy)
+		__field(unsigned int, len)
+		__field(unsigned int, nr_frags)
+	),
+	TP_fast_assign(
+		__entry->how = how;
+		__entry->copy = copy;
+		__entry->len = skb->len;
+		__entry->nr_frags = skb_shinfo(skb)->nr_frags;
+	),
+	TP_printk("%s copy=%d len=%u frags=%u",
+		  __print_symbolic(__entry->how,
+				   { ALTUDP_COPY_LINEAR, "linear" },
+				   { ALTUDP_COPY_PAGEFRAG, "pagefrag" },
+				   { ALTUDP_COPY_ZEROCOPY, "zerocopy" },
+				   { ALTUDP_COPY_SPLICE, "splice" }),
+		  __entry->copy, __entry->len, __entry->nr_frags)
 );
 
 TRACE_EVENT(altudp_make_skb,
@@ -201,21 +245,27 @@ TRACE_EVENT(altudp_send_skb,
 		  __entry->check, __entry->gso_size, __entry->gso_segs)
 );
 
+/* nf_hook(): 1 to go on, 0 stolen or queued, -errno dropped */
 TRACE_EVENT(altudp_local_out,
-	TP_PROTO(unsigned int len, int verdict),
-	TP_ARGS(len, verdict),
+	TP_PROTO(unsigned int len, int ret),
+	TP_ARGS(len, ret),
 	TP_STRUCT__entry(
 		__field(unsigned int, len)
 		__field(int, verdict)
+		__field(int, ret)
 	),
 	TP_fast_assign(
 		__entry->len = len;
-		__entry->verdict = verdict;
+		__entry->verdict = ret == 1 ? NF_ACCEPT :
+				   ret < 0 ? NF_DROP : NF_STOLEN;
+		__entry->ret = ret;
 	),
-	TP_printk("len=%u verdict=%s (%d)", __entry->len,
-		  __entry->verdict == 1 ? "accept" :
-		  __entry->verdict < 0 ? "drop" : "stolen",
-		  __entry->verdict)
+	TP_printk("len=%u verdict=%s ret=%d", __entry->len,
+		  __print_symbolic(__entry->verdict,
+				   { NF_ACCEPT, "accept" },
+				   { NF_DROP, "drop" },
+				   { NF_STOLEN, "stolen" }),
+		  __entry->ret)
 );
 
 TRACE_EVENT(altudp_xmit,
