@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""/proc/net/altudp: each counter moves by exactly what a send does.
+
+Targeted sends, each from a fresh thread (so that the task's page frag
+starts empty) on a fresh socket, first native UDP then altudp: plain
+datagrams, MSG_MORE chains with scatter-gather on and off, a datagram
+that fragments, a fraggap chain, UDP_SEGMENT, MSG_ZEROCOPY sent and
+copied, checksums in hardware, in software (tx offload off) and none
+(SO_NO_CHECK), an nft drop and sendmsg() errors.  For altudp the whole
+set of counters that moved must be the one listed; for native UDP none
+may move; both must return the same and move Udp OutDatagrams, Ip
+FragCreates and Ip OutDiscards of /proc/net/snmp alike.  A second
+namespace's /proc/net/altudp, and the initial namespace's, stay still.
+"""
+
+import errno
+import os
+import socket
+
+from altudp import (Netns, altudp_protocol, ip, ns_exec, require_module, run_in,
+                    tap_check, tap_end)
+
+SO_NO_CHECK, SO_ZEROCOPY, MSG_ZEROCOPY = 11, 60, 0x4000000
+SOL_UDP, UDP_SEGMENT = 17, 103
+DPORT, DROP_PORT = 9000, 9001
+SNMP_KEYS = ("UdpOutDatagrams", "IpFragCreates", "IpOutDiscards")
+
+
+def read_counters():
+    """(altudp counters without their "AltUdp" prefix, snmp "ProtoName"
+    counters) of the calling thread's namespace."""
+    with open("/proc/thread-self/net/altudp") as f:
+        alt = {k[len("AltUdp"):]: int(v) for k, v in (line.split() for line in f)}
+    with open("/proc/thread-self/net/snmp") as f:
+        lines = f.read().splitlines()
+    snmp = {}
+    for head, vals in zip(lines[0::2], lines[1::2]):
+        proto = head.split(":")[0]
+        for k, v in zip(head.split()[1:], vals.split()[1:]):
+            snmp[proto + k] = int(v)
+    return alt, snmp
+
+
+def delta(before, after):
+    return {k: after[k] - before[k] for k in after if after[k] != before[k]}
+
+
+def send(s, size, flags=0, addr=None):
+    try:
+        if addr is None:
+            return s.send(b"c" * size, flags)
+        return s.sendto(b"c" * size, flags, addr)
+    except OSError as e:
+        return errno.errorcode[e.errno]
+
+
+def main():
+    require_module()
+    proto_alt = altudp_protocol()
+    other = "altudp-counters-%d-other" % os.getpid()
+    ip("netns", "add", other)
+    try:
+        with Netns() as ns:
+            cases(ns, other, proto_alt)
+    finally:
+        ip("netns", "del", other, check=False)
+    tap_end()
+
+
+def cases(ns, other, proto_alt):
+    dst = (ns.addr_b, DPORT)
+    rcv = run_in(ns.b, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
+    rcv.bind(("0.0.0.0", DPORT))
+    rcv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    ns_exec(ns.a, "nft", "add table ip t; add chain ip t o { type filter hook output "
+            "priority 0; }; add rule ip t o udp dport %d drop" % DROP_PORT)
+    other_before = run_in(other, read_counters)[0]
+    init_before = read_counters()[0]
+
+    def ethtool(*feat):
+        ns_exec(ns.a, "ethtool", "-K", ns.if_a, *feat)
+
+    def case(desc, fn, want, opts=()):
+        """fn(sock) with a native socket, then an altudp one; want: the
+        altudp counters that must move, by how much."""
+        runs = []
+        for proto in (0, proto_alt):
+            def body():
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, proto)
+                s.bind((ns.addr_a, 0))
+                for opt in opts:
+                    s.setsockopt(*opt)
+                before = read_counters()
+                res = fn(s)
+                after = read_counters()
+                s.close()
+                return (res, delta(before[0], after[0]),
+                        {k: v for k, v in delta(before[1], after[1]).items()
+                         if k in SNMP_KEYS})
+            runs.append(run_in(ns.a, body))
+        (nres, nalt, nsnmp), (ares, aalt, asnmp) = runs
+        tap_check(aalt == want, "%s: %s" % (desc, " ".join(
+            "%s+%d" % kv for kv in want.items())), "moved: %s" % aalt)
+        tap_check(nalt == {} and nres == ares and nsnmp == asnmp,
+                  "%s: as native UDP, whose sends leave the counters alone" % desc,
+                  "native %s %s %s, altudp %s %s" % (nres, nalt, nsnmp, ares, asnmp))
+
+    case("three datagrams", lambda s: [send(s, n, addr=dst) for n in (100, 200, 300)],
+         {"OutDatagrams": 3, "OutBytes": 600, "Fragments": 3, "CsumHw": 3})
+    def chain(s):
+        return [send(s, 1000, socket.MSG_MORE, dst), send(s, 100, addr=dst)]
+    case("MSG_MORE chain", chain,
+         {"OutDatagrams": 1, "OutBytes": 1100, "CorkedSends": 2, "Fragments": 1,
+          "SgPageFrags": 1, "CsumSw": 1})
+    ethtool("sg", "off")
+    case("MSG_MORE chain, SG off", chain,
+         {"OutDatagrams": 1, "OutBytes": 1100, "CorkedSends": 2, "Fragments": 1,
+          "LinearCopies": 1, "CsumSw": 1})
+    ethtool("sg", "on")
+    case("4000 B on MTU 1500", lambda s: send(s, 4000, addr=dst),
+         {"OutDatagrams": 1, "OutBytes": 4000, "Fragments": 3, "CsumSw": 1})
+
+    # Route MTU 1006, maxfraglen 1004: the 8 B fill the first skb to
+    # 1006, the next append moves the 2 B past maxfraglen to a new skb.
+    ip("-n", ns.a, "route", "add", ns.addr_b, "dev", ns.if_a, "mtu", "1006")
+    case("fraggap chain",
+         lambda s: [send(s, 970, socket.MSG_MORE, dst), send(s, 8, socket.MSG_MORE, dst),
+                    send(s, 100, addr=dst)],
+         {"OutDatagrams": 1, "OutBytes": 1078, "CorkedSends": 3, "Fragments": 2,
+          "FraggapCopies": 1, "SgPageFrags": 1, "CsumSw": 1})
+    ip("-n", ns.a, "route", "del", ns.addr_b, "dev", ns.if_a)
+
+    case("UDP_SEGMENT 1000, 3000 B", lambda s: send(s, 3000, addr=dst),
+         {"OutDatagrams": 1, "OutBytes": 3000, "Fragments": 1, "SgPageFrags": 1,
+          "GsoSends": 1, "GsoSegments": 3, "CsumHw": 1},
+         [(SOL_UDP, UDP_SEGMENT, 1000)])
+    zc = [(socket.SOL_SOCKET, SO_ZEROCOPY, 1)]
+    case("MSG_ZEROCOPY", lambda s: send(s, 1000, MSG_ZEROCOPY, dst),
+         {"OutDatagrams": 1, "OutBytes": 1000, "Fragments": 1, "ZerocopySends": 1,
+          "CsumHw": 1}, zc)
+    case("MSG_ZEROCOPY, fragmenting: copied", lambda s: send(s, 4000, MSG_ZEROCOPY, dst),
+         {"OutDatagrams": 1, "OutBytes": 4000, "Fragments": 3, "ZerocopyCopied": 1,
+          "CsumSw": 1}, zc)
+    ethtool("tx", "off")
+    case("tx checksum offload off", lambda s: send(s, 100, addr=dst),
+         {"OutDatagrams": 1, "OutBytes": 100, "Fragments": 1, "CsumSw": 1})
+    ethtool("tx", "on")
+    case("SO_NO_CHECK", lambda s: send(s, 100, addr=dst),
+         {"OutDatagrams": 1, "OutBytes": 100, "Fragments": 1, "CsumNone": 1},
+         [(socket.SOL_SOCKET, SO_NO_CHECK, 1)])
+    case("nft drop", lambda s: send(s, 100, addr=(ns.addr_b, DROP_PORT)),
+         {"Fragments": 1, "CsumHw": 1, "NfDrops": 1, "ErrEPERM": 1})
+    case("70000 B", lambda s: send(s, 70000, addr=dst), {"ErrEMSGSIZE": 1})
+    case("port 0", lambda s: send(s, 10, addr=(ns.addr_b, 0)), {"ErrEINVAL": 1})
+    case("no destination", lambda s: send(s, 10), {"ErrEDESTADDRREQ": 1})
+
+    other_after = run_in(other, read_counters)[0]
+    tap_check(other_before == other_after,
+              "another namespace's /proc/net/altudp did not move",
+              str(delta(other_before, other_after)))
+    init_after = read_counters()[0]
+    tap_check(init_before == init_after, "the initial namespace's did not move",
+              str(delta(init_before, init_after)))
+
+
+if __name__ == "__main__":
+    main()
