@@ -11,7 +11,6 @@
 import os
 import select
 import socket
-import time
 
 from altudp import Netns, ns_exec, require_module, tap_check, tap_end
 from udpcmp import IP_PKTINFO, IP_RECVERR, IP_RECVTTL, KINDS, altudp_stats, new_sock, outcome, raw_connect, \
@@ -35,7 +34,8 @@ def sock_identity(ns):
 
 
 def names(ns):
-    """bind, getsockname, connect, getpeername, connect(AF_UNSPEC)."""
+    """bind, getsockname, connect, getpeername, connect(AF_UNSPEC), a
+    bind to a port in use and to a foreign address."""
     def walk(proto):
         s, steps = new_sock(ns.a, proto), []
         steps.append(s.getsockname())
@@ -48,11 +48,12 @@ def names(ns):
         steps.append(outcome(raw_connect, s, sockaddr_in("0.0.0.0", 0, socket.AF_UNSPEC)))
         steps.append(outcome(s.getpeername))
         s.close()
-        s = new_sock(ns.a, proto)
+        s, t = new_sock(ns.a, proto), new_sock(ns.a, proto)
         s.bind((ns.addr_a, 7001))
-        steps.append(outcome(new_sock(ns.a, proto).bind, (ns.addr_a, 7001)))
-        steps.append(outcome(new_sock(ns.a, proto).bind, ("10.99.250.1", 7002)))
+        steps.append(outcome(t.bind, (ns.addr_a, 7001)))
+        steps.append(outcome(t.bind, ("10.99.250.1", 7002)))
         s.close()
+        t.close()
         return steps
     u, a = walk(UDP), walk(ALT)
     tap_check(u == a, "bind/getsockname/connect/getpeername as UDP's",
@@ -152,10 +153,12 @@ def port_sharing(ns):
                     tx = new_sock(ns.a, UDP)
                     for i in range(16):
                         tx.sendto(b"%d" % i, (ns.addr_b, 7030))
-                    time.sleep(0.1)
-                    for s in socks:
-                        s.setblocking(False)
-                        while outcome(s.recv, 10)[0] == "ok":
+                    while got < 16:
+                        ready = select.select(socks, [], [], 5)[0]
+                        if not ready:
+                            break
+                        for s in ready:
+                            s.recv(10)
                             got += 1
                     tx.close()
                 for s in socks:

@@ -36,7 +36,6 @@ IP_RECVTTL = 12
 SO_ZEROCOPY = 60
 SO_TXTIME = 61
 SCM_TXTIME = SO_TXTIME
-MSG_ZEROCOPY = 0x4000000
 MSG_PROBE = 0x10
 MSG_CONFIRM = 0x800
 UDP_CORK = 1
@@ -205,7 +204,7 @@ class Capture:
         return addr[2] != socket.PACKET_OUTGOING and frame[12:14] == b"\x08\x00" and \
             (self.proto is None or frame[23] == self.proto)
 
-    def frames(self, count=1, timeout=2.0, eth=False):
+    def frames(self, count=1, timeout=5.0, eth=False):
         """Wait up to timeout for count frames, then take whatever else is
         already queued."""
         got, end = [], time.monotonic() + timeout
@@ -235,5 +234,7 @@ def hexdiff(a, b):
     """A short description of where two byte strings differ."""
     if len(a) != len(b):
         return "lengths %d != %d" % (len(a), len(b))
-    i = next(i for i in range(len(a)) if a[i] != b[i])
+    i = next((i for i in range(len(a)) if a[i] != b[i]), None)
+    if i is None:
+        return "equal"
     return "first difference at byte %d: %s vs %s" % (i, a[i:i + 8].hex(), b[i:i + 8].hex())
