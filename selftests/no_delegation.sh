@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The module never hands an altudp datagram to the kernel's own transmit
+# functions.  Kprobes on udp_sendmsg, ip_make_skb, ip_append_data,
+# udp_push_pending_frames, ip_send_skb, ip_local_out and __ip_local_out
+# (those in /proc/kallsyms; the others are reported) stay at 0 hits while
+# an altudp socket sends every kind of datagram: plain, fragmented, corked
+# by MSG_MORE and by UDP_CORK, UDP_SEGMENT, MSG_ZEROCOPY, with IP options,
+# by sendfile and by splice.  The same sends from a UDP socket hit each
+# probe, and move Udp OutDatagrams as much.
+
+. "$(dirname "$0")/lib/lib.sh"
+
+require_module
+T=/sys/kernel/tracing
+[ -w "$T/kprobe_events" ] || skip_all "no writable $T/kprobe_events"
+ns_pair || { tap_fail "namespaces"; tap_end; }
+
+funcs=()
+for f in udp_sendmsg ip_make_skb ip_append_data udp_push_pending_frames \
+	ip_send_skb ip_local_out __ip_local_out; do
+	if awk -v f="$f" '$3 == f { found = 1 } END { exit !found }' /proc/kallsyms; then
+		funcs+=("$f")
+	else
+		tap_skip "$f not probed" "not in /proc/kallsyms (inlined into its callers)"
+	fi
+done
+tap_diag "probing: ${funcs[*]}"
+
+# The kprobe_events file is appended to, never rewritten: other probes
+# stay as they are.
+group=altudp_nd_$$
+at_exit "echo 0 >$T/events/$group/enable"
+for f in "${funcs[@]}"; do
+	echo "p:$group/nd_$f $f" >>"$T/kprobe_events" || { tap_fail "kprobe on $f"; tap_end; }
+	at_exit "echo '-:$group/nd_$f' >>$T/kprobe_events"
+done
+echo 1 >"$T/events/$group/enable"
+
+hits() {
+	awk -v e="nd_$1" '$1 == e { print $2 }' "$T/kprobe_profile"
+}
+
+# A receiver, so that no ICMP error (sent by these very functions) comes
+# back from the peer.
+coproc SINK { in_b python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(('$ADDR_B', 9000))
+print('bound', flush=True)
+sys.stdin.readline()
+"; }
+at_exit "echo >&${SINK[1]}"
+read -r -t 30 state <&"${SINK[0]}"
+[ "$state" = bound ] || { tap_fail "receiver in $NS_B" "said '$state'"; tap_end; }
+
+# Every kind of send from one socket of protocol $1; prints the Udp
+# OutDatagrams it moved.
+send_all() {
+	in_a python3 - "$1" "$ADDR_B" <<'EOF'
+import os, socket, sys, tempfile
+proto, peer = int(sys.argv[1]), (sys.argv[2], 9000)
+UDP_CORK, UDP_SEGMENT, SO_ZEROCOPY, MSG_ZEROCOPY = 1, 103, 60, 0x4000000
+
+def out_datagrams():
+    with open("/proc/self/net/snmp") as f:
+        rows = [l.split() for l in f if l.startswith("Udp:")]
+    return int(rows[1][rows[0].index("OutDatagrams")])
+
+def sock():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, proto)
+    s.connect(peer)
+    return s
+
+before = out_datagrams()
+s = sock()
+s.send(b"p" * 100)
+s.send(b"f" * 4000)
+s.send(b"m" * 100, socket.MSG_MORE)
+s.send(b"m" * 100, socket.MSG_MORE)
+s.send(b"m" * 100)
+s.setsockopt(socket.SOL_UDP, UDP_CORK, 1)
+s.send(b"c" * 100)
+s.send(b"c" * 100)
+s.setsockopt(socket.SOL_UDP, UDP_CORK, 0)
+s.setsockopt(socket.SOL_UDP, UDP_SEGMENT, 1000)
+s.send(b"g" * 5000)
+s.setsockopt(socket.SOL_UDP, UDP_SEGMENT, 0)
+s.setsockopt(socket.SOL_SOCKET, SO_ZEROCOPY, 1)
+s.send(b"z" * 5000, MSG_ZEROCOPY)
+s.setsockopt(socket.SOL_IP, socket.IP_OPTIONS, bytes([7, 11, 4]) + bytes(9))
+s.send(b"o" * 100)
+s.close()
+with tempfile.TemporaryFile() as f:
+    f.write(b"s" * 1000)
+    f.flush()
+    s = sock()
+    os.sendfile(s.fileno(), f.fileno(), 0, 1000)
+    s.close()
+r, w = os.pipe()
+os.write(w, b"S" * 1000)
+s = sock()
+os.splice(r, s.fileno(), 1000)
+s.close()
+print(out_datagrams() - before)
+EOF
+}
+
+declare -A alt udp
+for f in "${funcs[@]}"; do alt[$f]=$(hits "$f"); done
+alt_out=$(send_all "$(altudp_protocol)")
+for f in "${funcs[@]}"; do alt[$f]=$(($(hits "$f") - alt[$f])); udp[$f]=$(hits "$f"); done
+udp_out=$(send_all 0)
+for f in "${funcs[@]}"; do udp[$f]=$(($(hits "$f") - udp[$f])); done
+
+# A probe UDP's sends never fire says nothing: the function exists but is
+# inlined where the transmit path calls it.
+for f in "${funcs[@]}"; do
+	desc="$f: ${alt[$f]} hits from altudp's sends, ${udp[$f]} from UDP's"
+	if [ "${alt[$f]}" != 0 ]; then
+		tap_fail "$desc"
+	elif [ "${udp[$f]}" = 0 ]; then
+		tap_skip "$desc" "UDP's path reaches it inlined, the probe cannot tell"
+	else
+		tap_ok "$desc"
+	fi
+done
+desc="Udp OutDatagrams +$udp_out for UDP's sends, +$alt_out for altudp's"
+if [ "$alt_out" = "$udp_out" ] && [ "$udp_out" -gt 0 ] 2>/dev/null; then
+	tap_ok "$desc"
+else
+	tap_fail "$desc"
+fi
+tap_end
