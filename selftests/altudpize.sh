@@ -135,18 +135,20 @@ lost_counts() {
 }
 
 iperf_check() {
-	local before moved lost0 lost1 rcvbuf noports backlog srv res cb cp sb sp
+	local before moved lost0 lost1 rcvbuf noports backlog srv res cb cp sb
 	ip netns exec "$NS_B" iperf3 -s -1 -J -B "$ADDR_B" -p 5201 >"$tmp/srv.json" 2>&1 &
 	srv=$!
 	for _ in $(seq 50); do
 		[ -n "$(in_b ss -tlnH 'sport = :5201')" ] && break
 		sleep 0.1
 	done
-	before=$(out_datagrams "$NS_A") lost0=($(lost_counts))
+	before=$(out_datagrams "$NS_A")
+	read -ra lost0 <<<"$(lost_counts)"
 	in_a "${W[@]}" iperf3 -u -c "$ADDR_B" -p 5201 -b 2M -t 2 -l 1200 -J >"$tmp/cli.json" 2>&1
 	wait $srv
 	sleep 0.5	# stragglers reach B's closed port
-	moved=$(($(out_datagrams "$NS_A") - before)) lost1=($(lost_counts))
+	moved=$(($(out_datagrams "$NS_A") - before))
+	read -ra lost1 <<<"$(lost_counts)"
 	rcvbuf=$((lost1[0] - lost0[0])) noports=$((lost1[1] - lost0[1]))
 	backlog=$((lost1[2] - lost0[2]))
 	if ! res=$(python3 - "$tmp/cli.json" "$tmp/srv.json" <<'EOF'
@@ -164,8 +166,8 @@ EOF
 		tap_diag "$(tail -n 5 "$tmp/cli.json")"
 		return 1
 	fi
-	# sp is the server's highest sequence number seen, not a count.
-	read -r cb cp sb sp <<<"$res"
+	# The fourth is the server's highest sequence number seen, not a count.
+	read -r cb cp sb _ <<<"$res"
 	local got=$((sb / 1200))
 	local how="client sent $cp datagrams ($cb B), server got $got ($sb B); dropped: $rcvbuf receive buffer, $noports closed port, $backlog backlog; $moved via altudp"
 	if [ "$cp" -gt 0 ] && [ "$cb" = $((cp * 1200)) ] && [ $((sb % 1200)) = 0 ] &&
@@ -234,7 +236,7 @@ fi
 # 200-character strings (an answer over 600 bytes).
 
 txt=()
-for i in 1 2 3; do
+for _ in 1 2 3; do
 	txt+=("$(head -c 100 /dev/urandom | od -An -tx1 | tr -d ' \n')")
 done
 

@@ -1,0 +1,428 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The kernel's own selftests of the IPv4 UDP transmit path, from the booted
+# series' Debian linux-source (scripts/build-kselftests builds them on the
+# host into build/kselftests/SERIES), each run twice with the same
+# arguments in identically set-up fresh namespaces: natively, then under
+# altudpize, which turns every socket(AF_INET, SOCK_DGRAM, 0 | IPPROTO_UDP)
+# of the program into an altudp socket (receivers included: reception is
+# the kernel's UDP either way).  A point fails when the altudp run does
+# worse than the native one: native passes and altudp fails, or a result
+# that must match (zerocopy completion kind) differs, or the altudp run
+# sent nothing through altudp (AltUdpOutDatagrams + AltUdpErr*, read in
+# the run's namespaces).  A case the native run fails too is skipped.
+# Cases that depend on timing are retried (TRIES) in both runs alike:
+# under TCG a native run misses a deadline now and then too.
+#
+# IPv4 cases only; the scripts' TCP, ICMP, RAW and packet socket cases do
+# not involve altudp.  Per program:
+#   udpgso          udpgso.sh's IPv4 cases (cmsg, setsockopt, connected
+#                   with a route MTU, MSG_MORE; on 6.12 also hw/sw GSO and
+#                   checksum on a dummy sink)
+#   msg_zerocopy    msg_zerocopy.sh "4 udp" over veth, without and with -z
+#   udpgso_bench    udpgso_bench.sh's UDP cases on lo (plain, GSO, GSO +
+#                   zerocopy and timestamps, audited), a fixed message count
+#                   that udpgso_bench_rx checks along with the contents
+#   cmsg_sender     cmsg_so_mark.sh and cmsg_time.sh, UDPv4 cases; SO_PRIORITY
+#                   (-P, 6.12's cmsg_sender only) against an nft drop rule.
+#                   cmsg_sender has no IPv4 TTL/TOS option (its -c/-C/-l/-L
+#                   are IPv6 TCLASS/HOPLIMIT), so none here.
+#   so_txtime       so_txtime.sh's IPv4 cases (fq, then etf)
+#   txtimestamp     txtimestamp.sh -u -4 (setsockopt, -C cmsg, -n no data)
+
+. "$(dirname "$0")/lib/lib.sh"
+
+require_module
+series=$(uname -r | cut -d. -f1,2)
+KS=$ALTUDP_TOP/build/kselftests/$series
+AZ=$ALTUDP_TOP/tools/altudpize/altudpize
+for f in "$AZ" "$ALTUDP_TOP/tools/altudpize/libaltudpize.so" \
+	"$KS"/{udpgso,msg_zerocopy,udpgso_bench_tx,udpgso_bench_rx,cmsg_sender,so_txtime,txtimestamp}; do
+	[ -e "$f" ] && continue
+	echo "Bail out! missing $f: run scripts/build-kselftests and make -C tools on the host"
+	exit 1
+done
+tap_diag "kernel selftests of $series from $(cat "$KS/.version" 2>/dev/null)"
+
+tmp=$(mktemp -d)
+at_exit rm -rf "$tmp"
+RUN=0
+
+# ---- namespaces: NSS lists those of the current run
+
+mk_ns() {
+	local ns=altudp-kself-$$-$RUN-$1
+	ip netns add "$ns" || return
+	NSS+=("$ns")
+	ip -n "$ns" link set lo up
+}
+
+del_nss() {
+	local ns
+	for ns in "${NSS[@]}"; do
+		ip netns del "$ns"
+	done
+	NSS=()
+}
+at_exit del_nss
+
+# Sends through altudp in a namespace: datagrams out plus sendmsg errors.
+altudp_sends() {
+	ip netns exec "$1" cat /proc/net/altudp 2>/dev/null |
+		awk '$1 == "AltUdpOutDatagrams" || $1 ~ /^AltUdpErr/ { n += $2 } END { print n + 0 }'
+}
+
+in1() { ip netns exec "${NSS[0]}" "$@"; }
+
+# wait_udp_port NS PORT: until a UDP socket is bound to PORT, 10 s at most.
+wait_udp_port() {
+	local i
+	for i in $(seq 100); do
+		[ -n "$(ip netns exec "$1" ss -ulnH "sport = :$2")" ] && return
+		sleep 0.1
+	done
+}
+in2() { ip netns exec "${NSS[1]}" "$@"; }
+
+# ---- running a case
+
+# run_case MODE TRIES SETUP BODY [ARGS...]: a fresh SETUP, then BODY ARGS
+# with $W the command prefix (empty natively, altudpize under altudp),
+# until it passes or TRIES runs failed.  BODY may write a line to $SIG
+# that the two modes must agree on.  Sets R_rc R_out R_sig R_sends R_tries.
+run_case() {
+	local mode=$1 tries=$2 setup=$3 body=$4 ns i
+	shift 4
+	W=()
+	[ "$mode" = altudp ] && W=("$AZ" run)
+	for ((i = 1; i <= tries; i++)); do
+		R_tries=$i RUN=$((RUN + 1))
+		R_out=$tmp/$RUN.$mode.out SIG=$tmp/$RUN.$mode.sig
+		: >"$SIG"
+		if ! $setup >"$R_out" 2>&1; then
+			R_rc=setup
+			del_nss
+			return
+		fi
+		"$body" "$@" >>"$R_out" 2>&1
+		R_rc=$?
+		R_sends=0
+		for ns in "${NSS[@]}"; do
+			R_sends=$((R_sends + $(altudp_sends "$ns")))
+		done
+		R_sig=$(cat "$SIG")
+		del_nss
+		[ "$R_rc" = 0 ] && break
+	done
+}
+
+# compare DESC TRIES SETUP BODY [ARGS...]: one point, native vs altudp.
+compare() {
+	local desc=$1 tries=$2 n_rc n_out n_sig n_sends start=$SECONDS
+	shift 2
+	run_case native "$tries" "$@"
+	n_rc=$R_rc n_out=$R_out n_sig=$R_sig n_sends=$R_sends
+	tap_diag "native: $R_tries run(s) in $((SECONDS - start)) s"
+	start=$SECONDS
+	if [ "$n_rc" = setup ]; then
+		tap_fail "$desc" "namespace setup failed"
+		tap_diag "$(tail -n 20 "$n_out")"
+		return
+	fi
+	if [ "$n_rc" != 0 ]; then
+		tap_skip "$desc" "fails natively here too (status $n_rc, $tries tries)"
+		tap_diag "native: $(tail -n 5 "$n_out")"
+		return
+	fi
+	run_case altudp "$tries" "$@"
+	tap_diag "altudp: $R_tries run(s) in $((SECONDS - start)) s"
+	if [ "$n_sends" != 0 ]; then
+		tap_fail "$desc" "the native run moved the altudp counters ($n_sends)"
+	elif [ "$R_rc" != 0 ]; then
+		tap_fail "$desc" "native passes, altudp fails (status $R_rc, $tries tries)"
+		tap_diag "altudp: $(tail -n 20 "$R_out")" "native: $(tail -n 5 "$n_out")"
+	elif [ "$R_sig" != "$n_sig" ]; then
+		tap_fail "$desc" "native: $n_sig; altudp: $R_sig"
+	elif [ "$R_sends" = 0 ]; then
+		tap_fail "$desc" "the altudp run sent nothing through altudp"
+		tap_diag "$(tail -n 20 "$R_out")"
+	else
+		tap_ok "$desc: native and altudp pass ($R_sends altudp sends${n_sig:+, $n_sig})"
+	fi
+}
+
+# ---- udpgso: the sender and the receiver are socket(AF_INET, SOCK_DGRAM, 0)
+
+setup_lo() {
+	mk_ns 1
+}
+
+# 6.12's udpgso.sh: 10.0.0.1 on lo, whose MTU is 1500 or whose local route
+# has MTU 1500; or 10.0.0.0/24 on a dummy sink with chosen offloads.
+setup_dev_mtu() {
+	mk_ns 1 &&
+	in1 ip addr add dev lo 10.0.0.1/32 &&
+	in1 ip link set dev lo mtu 1500
+}
+
+setup_route_mtu() {
+	mk_ns 1 &&
+	in1 ip addr add dev lo 10.0.0.1/32 &&
+	in1 ip route del local 10.0.0.1/32 table local dev lo &&
+	in1 ip route add local 10.0.0.1/32 table local dev lo mtu 1500
+}
+
+setup_sink() {
+	mk_ns 1 &&
+	in1 ip link add name sink mtu 1500 type dummy &&
+	in1 ip addr add dev sink 10.0.0.0/24 &&
+	in1 ip link set dev sink up &&
+	in1 ethtool -K sink tx-checksum-ip-generic "$1" tx-udp-segmentation "$2" >/dev/null
+}
+setup_hw_gso_hw_csum() { setup_sink on on; }
+setup_sw_gso_hw_csum() { setup_sink on off; }
+setup_sw_gso_sw_csum() { setup_sink off off; }
+
+body_udpgso() {
+	in1 "${W[@]}" "$KS/udpgso" "$@"
+}
+
+if [ "$series" = 6.1 ]; then
+	# 6.1's udpgso sets lo's MTU and route itself.
+	compare "udpgso -4 -C (cmsg)" 1 setup_lo body_udpgso -4 -C
+	compare "udpgso -4 -C -s (setsockopt)" 1 setup_lo body_udpgso -4 -C -s
+	compare "udpgso -4 -c (connected)" 1 setup_lo body_udpgso -4 -c
+	compare "udpgso -4 -C -m (MSG_MORE)" 1 setup_lo body_udpgso -4 -C -m
+else
+	compare "udpgso -4 -C (cmsg)" 1 setup_dev_mtu body_udpgso -4 -C
+	compare "udpgso -4 -C -s (setsockopt)" 1 setup_dev_mtu body_udpgso -4 -C -s
+	compare "udpgso -4 -c (connected, route MTU)" 1 setup_route_mtu body_udpgso -4 -c
+	compare "udpgso -4 -C -m (MSG_MORE)" 1 setup_dev_mtu body_udpgso -4 -C -m
+	compare "udpgso -4 -C -R (hw gso, hw csum)" 1 setup_hw_gso_hw_csum body_udpgso -4 -C -R
+	compare "udpgso -4 -C -R (sw gso, hw csum)" 1 setup_sw_gso_hw_csum body_udpgso -4 -C -R
+	compare "udpgso -4 -C -R (sw gso, sw csum)" 1 setup_sw_gso_sw_csum body_udpgso -4 -C -R
+fi
+
+# ---- msg_zerocopy: msg_zerocopy.sh's veth pair; both ends socket(AF_INET,
+# SOCK_DGRAM, 0).  Its sender only reports missing completions and which
+# kind they were (zc=y: zerocopy, zc=n: copied): checked here.
+
+setup_veth() {
+	mk_ns 1 && mk_ns 2 &&
+	ip link add veth0 mtu "$1" netns "${NSS[0]}" type veth \
+		peer name veth0 mtu "$1" netns "${NSS[1]}" &&
+	in1 ip link set dev veth0 address 02:02:02:02:02:02 up &&
+	in2 ip link set dev veth0 address 06:06:06:06:06:06 up &&
+	in1 ip addr add 192.168.1.1/24 dev veth0 &&
+	in2 ip addr add 192.168.1.2/24 dev veth0
+}
+
+# msg_zerocopy.sh's optmem_max, per namespace on 6.12; 6.1 has it in the
+# initial namespace only, set below for the two cases.
+setup_zerocopy() {
+	setup_veth 65535 || return
+	in1 test -e /proc/sys/net/core/optmem_max || return 0
+	in1 sysctl -qw net.core.optmem_max=1000000 &&
+	in2 sysctl -qw net.core.optmem_max=1000000
+}
+
+# The sender starts once the receiver is bound, which then waits 4 s: under
+# TCG a sender may take a while to start, and once the receiver is gone
+# it fails with ECONNREFUSED.
+body_zerocopy() {
+	local args=(-4 -i veth0 -S 192.168.1.1 -D 192.168.1.2 "$@") rx rc
+	ip netns exec "${NSS[1]}" "${W[@]}" "$KS/msg_zerocopy" "${args[@]}" -t 4 -C 0 -r udp &
+	rx=$!
+	wait_udp_port "${NSS[1]}" 8000
+	in1 "${W[@]}" "$KS/msg_zerocopy" "${args[@]}" -t 1 -C 1 udp 2>"$tmp/zc.err"
+	rc=$?
+	cat "$tmp/zc.err"
+	wait $rx || rc=1
+	grep -q "missing notifications" "$tmp/zc.err" && rc=1
+	sed -n 's/.* \(zc=.\)$/\1/p' "$tmp/zc.err" >"$SIG"
+	return $rc
+}
+
+at_exit sysctl -qw net.core.optmem_max="$(sysctl -n net.core.optmem_max)"
+sysctl -qw net.core.optmem_max=1000000
+compare "msg_zerocopy -4 udp" 2 setup_zerocopy body_zerocopy
+compare "msg_zerocopy -4 -z udp" 2 setup_zerocopy body_zerocopy -z
+
+# ---- udpgso_bench_tx/rx: both socket(AF_INET, SOCK_DGRAM, 0).  10 messages
+# of 10 full-size segments: the receiver wants exactly 100 datagrams of
+# 1472 bytes with the sender's pattern (-n -l -v); -a makes the sender
+# count zerocopy completions and timestamps against its sends.
+
+body_bench() {
+	local rx rc
+	in1 "${W[@]}" "$KS/udpgso_bench_rx" -4 -p 8000 -n 100 -l 1472 -v -C 10000 -R 300 &
+	rx=$!
+	wait_udp_port "${NSS[0]}" 8000
+	in1 "${W[@]}" "$KS/udpgso_bench_tx" -4 -D 127.0.0.1 -p 8000 -s 14720 -M 10 "$@"
+	rc=$?
+	wait $rx || rc=1
+	return $rc
+}
+
+compare "udpgso_bench udp" 1 setup_lo body_bench
+compare "udpgso_bench udp gso (-S 0)" 1 setup_lo body_bench -S 0
+compare "udpgso_bench udp gso zerocopy audit (-S 0 -z -a)" 1 setup_lo body_bench -S 0 -z -a
+compare "udpgso_bench udp gso zerocopy timestamp audit (-S 0 -T -z -a)" 1 \
+	setup_lo body_bench -S 0 -T -z -a
+
+# ---- cmsg_sender: socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), -p u
+
+setup_dummy() {
+	mk_ns 1 &&
+	in1 ip link add type dummy &&
+	in1 ip link set dev dummy0 up &&
+	in1 ip addr add 172.16.0.1/24 dev dummy0
+}
+
+# cmsg_so_mark.sh: mark 1000 leads to a prohibit route (EACCES, status 1).
+setup_mark() {
+	setup_dummy &&
+	in1 ip rule add fwmark 1000 lookup 300 &&
+	in1 ip route add prohibit any table 300
+}
+
+# expect STATUS ARGS...: cmsg_sender ARGS must end with STATUS.
+expect() {
+	local want=$1 rc
+	shift
+	in1 "${W[@]}" "$KS/cmsg_sender" -4 -p u "$@" 172.16.0.2 1234
+	rc=$?
+	echo "cmsg_sender $*: status $rc, expected $want"
+	[ "$rc" = "$want" ]
+}
+
+body_mark() {
+	local ok=0
+	expect 0 -M 1001 || ok=1
+	expect 1 -M 1000 -s || ok=1
+	expect 0 -m 1001 || ok=1
+	expect 1 -m 1000 -s || ok=1
+	expect 0 -M 1000 -m 1001 || ok=1
+	expect 1 -M 1000 -m 1000 -s || ok=1
+	return $ok
+}
+
+compare "cmsg_sender SO_MARK: setsockopt, cmsg, both (cmsg_so_mark.sh)" 1 setup_mark body_mark
+
+# SO_PRIORITY 7 is dropped at LOCAL_OUT: sendmsg() fails with EPERM.
+setup_prio() {
+	setup_dummy &&
+	in1 nft add table ip altudp_prio &&
+	in1 nft add chain ip altudp_prio out '{ type filter hook output priority 0; }' &&
+	in1 nft add rule ip altudp_prio out meta priority 0:7 drop
+}
+
+body_prio() {
+	local ok=0
+	expect 0 -P 6 || ok=1
+	expect 1 -P 7 -s || ok=1
+	return $ok
+}
+
+# 6.1's cmsg_sender has no -P: getopt calls it invalid.
+if "$KS/cmsg_sender" -P 1 2>&1 | grep -q "invalid option"; then
+	tap_skip "cmsg_sender SO_PRIORITY" "$series's cmsg_sender has no -P option"
+else
+	compare "cmsg_sender SO_PRIORITY (-P) against an nft priority drop" 1 setup_prio body_prio
+fi
+
+# cmsg_time.sh: SO_TIMESTAMPING and SCM_TXTIME through fq.
+setup_time() {
+	setup_dummy &&
+	in1 tc qdisc replace dev dummy0 root fq
+}
+
+cs() {
+	in1 "${W[@]}" "$KS/cmsg_sender" -p u -4 172.16.0.2 1234 "$@"
+}
+
+body_time() {
+	local ok=0 out
+	out=$(cs) && [ -z "$out" ] || { echo "no options: '$out'"; ok=1; }
+	out=$(cs -t | wc -l) && [ "$out" = 2 ] || { echo "ts cnt: $out"; ok=1; }
+	out=$(cs -t) && grep -q "SCHED ts0 [0-9]" <<<"$out" || { echo "ts0 SCHED: $out"; ok=1; }
+	out=$(cs -t) && grep -q "SND ts0 [0-9]" <<<"$out" || { echo "ts0 SND: $out"; ok=1; }
+	out=$(cs -t -d 1000) &&
+		awk '/SND/ { if ($3 > 1000) ok = 1 } END { exit !ok }' <<<"$out" ||
+		{ echo "TXTIME abs: $out"; ok=1; }
+	# KSFT_MACHINE_SLOW's delay: TCG is a slow machine.
+	out=$(cs -t -d 8000) &&
+		awk '/SND/ { snd = $3 } /SCHED/ { sch = $3 } END { exit !(snd - sch > 4000) }' <<<"$out" ||
+		{ echo "TXTIME rel: $out"; ok=1; }
+	return $ok
+}
+
+compare "cmsg_sender timestamps and TXTIME (cmsg_time.sh)" 2 setup_time body_time
+
+# ---- so_txtime: both ends socket(AF_INET, SOCK_DGRAM, 0); deliveries are
+# timed against a common start time, 2.5 s ahead (so_txtime.sh: 0.1 s, too
+# little for two process starts in a loaded TCG guest: the receiver gives
+# up 100 ms after the start, so a sender that starts later fails).
+
+setup_fq() {
+	setup_veth 1500 &&
+	in1 tc qdisc add dev veth0 root fq
+}
+
+setup_etf() {
+	setup_veth 1500 &&
+	in1 tc qdisc replace dev veth0 root etf clockid CLOCK_TAI delta 400000
+}
+
+# body_txtime WANT CLOCK TXARGS RXARGS: so_txtime's status must be WANT.
+body_txtime() {
+	local start rx rc=0
+	start=$(date +%s%N --date="+ 2.5 seconds")
+	in2 "${W[@]}" "$KS/so_txtime" -4 -c "$2" -t "$start" -S 192.168.1.1 -D 192.168.1.2 "$4" -r &
+	rx=$!
+	in1 "${W[@]}" "$KS/so_txtime" -4 -c "$2" -t "$start" -S 192.168.1.1 -D 192.168.1.2 "$3" || rc=1
+	wait $rx || rc=1
+	echo "status $rc, expected $1"
+	[ "$rc" = "$1" ]
+}
+
+compare "so_txtime 4 mono a,-1 a,-1 (fq)" 2 setup_fq body_txtime 0 mono a,-1 a,-1
+compare "so_txtime 4 mono a,10,b,20 a,10,b,20 (fq)" 2 setup_fq body_txtime 0 mono a,10,b,20 a,10,b,20
+RUN=$((RUN + 1))
+mk_ns 1 && in1 ip link add d0 type dummy &&
+	in1 tc qdisc replace dev d0 root etf clockid CLOCK_TAI delta 400000 2>/dev/null
+etf=$?
+del_nss
+if [ "$etf" = 0 ]; then
+	compare "so_txtime 4 tai a,-1 a,-1 fails (etf)" 1 setup_etf body_txtime 1 tai a,-1 a,-1
+	compare "so_txtime 4 tai a,10,b,20 a,10,b,20 (etf)" 2 setup_etf body_txtime 0 tai a,10,b,20 a,10,b,20
+else
+	tap_skip "so_txtime with etf" "no etf qdisc here"
+	tap_skip "so_txtime with etf, failure case" "no etf qdisc here"
+fi
+
+# ---- txtimestamp -u: the sender is socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP),
+# its listener socket(AF_INET, SOCK_DGRAM, 0).  txtimestamp.sh's netem
+# delays and tolerance (6.12's: 10 ms out, 20 ms back, +/- 8 ms).
+setup_netem() {
+	mk_ns 1 &&
+	in1 tc qdisc add dev lo root netem delay 10ms &&
+	in1 ip link add ifb_netem0 type ifb &&
+	in1 ip link set dev ifb_netem0 up &&
+	in1 tc qdisc add dev ifb_netem0 root netem delay 20ms &&
+	in1 tc qdisc add dev lo handle ffff: ingress &&
+	in1 tc filter add dev lo parent ffff: u32 match mark 0 0xffff \
+		action mirred egress redirect dev ifb_netem0
+}
+
+body_txts() {
+	in1 "${W[@]}" "$KS/txtimestamp" "$@" -u -v 10000 -V 60000 -t 8000 -S 80000 -4 -L 127.0.0.1
+}
+
+modprobe ifb 2>/dev/null
+compare "txtimestamp -u -4 (setsockopt)" 2 setup_netem body_txts
+compare "txtimestamp -u -4 -C (cmsg)" 2 setup_netem body_txts -C
+compare "txtimestamp -u -4 -n (no payload)" 2 setup_netem body_txts -n
+
+tap_end
