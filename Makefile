@@ -6,6 +6,8 @@
 # make check           install what is missing, build, boot each kernel in
 #                      QEMU and run selftests/ there
 # make sparse, style   sparse (C=1) and checkpatch.pl --strict
+# make fuzz            build/altudp_fuzz for selftests/fuzz.sh (make check
+#                      builds it first)
 
 KVER ?= $(shell uname -r)
 HDRS := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V)
@@ -66,10 +68,17 @@ sparse:
 style:
 	@scripts/checkpatch
 
-check:
+check: fuzz
 	@scripts/check
 
-check-long:
+# The selftests' fuzzer, built here rather than in the emulated test VM.
+fuzz: build/altudp_fuzz
+
+build/altudp_fuzz: selftests/fuzz/altudp_fuzz.c
+	@mkdir -p build
+	$(CC) -O2 -Wall -pthread -o $@ $<
+
+check-long: fuzz
 	@ALTUDP_LONG=1 scripts/check
 
 demo:
@@ -79,4 +88,4 @@ bench:
 	@bench/run
 
 .PHONY: all module clean tools install dkms-install dkms-check kos sparse style \
-	check check-long demo bench
+	check check-long demo bench fuzz

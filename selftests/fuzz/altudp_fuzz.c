@@ -1,0 +1,741 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * altudp_fuzz: seeded random sequences of socket calls on altudp sockets.
+ *
+ * A sequence opens an altudp socket and makes up to --ops random calls on
+ * it: sendmsg/sendto/sendmmsg with random lengths, iovec shapes, flags,
+ * destinations and well- or ill-formed control messages of every level;
+ * setsockopt/getsockopt with random levels, names, lengths and values;
+ * connect, disconnect (AF_UNSPEC), bind, shutdown, error queue reads,
+ * ioctls, close and reopen.  Meanwhile another thread changes IP_OPTIONS,
+ * UDP_CORK, UDP_SEGMENT, the connection and sends on the same socket, and
+ * sometimes closes it.  Sequence i of --seed S has seed S + i, so
+ * "--seed S+i --count 1" replays it (the racing thread aside).
+ *
+ * The sequences run in a child process.  A failure is the child dying of a
+ * signal, a sequence stuck for 30 s, or the kernel's taint flags changing
+ * (a WARN or BUG); it is printed with its seed and a replay command.
+ *
+ * Usage: altudp_fuzz [--seconds S] [--count N] [--seed S] [--ops N]
+ *                    [--dst ADDR] [--proto P]
+ * Prints "sequences N calls M (K messages sent)" at the end; exit status 1
+ * on a failure.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MSG_ZEROCOPY
+#define MSG_ZEROCOPY 0x4000000
+#endif
+#ifndef SO_ZEROCOPY
+#define SO_ZEROCOPY 60
+#endif
+#ifndef MSG_PROBE
+#define MSG_PROBE 0x10
+#endif
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+#define UDP_CORK_OPT	1
+#define UDP_SEGMENT_OPT	103
+#define SIOCOUTQ_IOCTL	0x5411
+#define SIOCINQ_IOCTL	0x541b
+#define MAX_LEN		70000
+#define STUCK_SECONDS	30
+
+struct rng {
+	uint64_t s;
+};
+
+/* splitmix64 */
+static uint64_t next(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static uint32_t below(struct rng *r, uint32_t n)
+{
+	return n ? next(r) % n : 0;
+}
+
+static int chance(struct rng *r, int pct)
+{
+	return below(r, 100) < (uint32_t)pct;
+}
+
+static struct {
+	struct in_addr dst, src;
+	int proto, ops;
+} cfg;
+
+/* What the parent watches: the sequence running and the totals. */
+struct shared {
+	_Atomic uint64_t seed;
+	_Atomic uint64_t sequences;
+	_Atomic uint64_t calls;
+	_Atomic uint64_t sent;
+	_Atomic int failed;
+	char why[200];
+};
+static struct shared *sh;
+
+static unsigned char data[MAX_LEN];
+static _Atomic int cur_fd = -1;
+static atomic_bool stop;
+
+static uint32_t rand_len(struct rng *r)
+{
+	switch (below(r, 20)) {
+	case 0 ... 7:
+		return below(r, 65);
+	case 8 ... 13:
+		return below(r, 1501);
+	case 14 ... 16:
+		return 1400 + below(r, 8000);
+	case 17 ... 18:
+		return below(r, 65536);
+	default:
+		return below(r, MAX_LEN + 1);
+	}
+}
+
+static int rand_int(struct rng *r)
+{
+	static const int vals[] = { 0, 1, -1, 2, 3, 7, 8, 64, 68, 100, 127, 128,
+				    255, 256, 576, 1000, 1400, 1472, 1500,
+				    9000, 65507, 65535, 65536, 0x7fffffff,
+				    (int)0x80000000 };
+
+	if (chance(r, 70))
+		return vals[below(r, sizeof(vals) / sizeof(vals[0]))];
+	return (int)next(r);
+}
+
+/* IP options: well-formed pieces, or random bytes. */
+static int rand_ipopts(struct rng *r, unsigned char *p, int max)
+{
+	int n = 0, k;
+
+	if (chance(r, 20)) {
+		n = below(r, max + 1);
+		for (k = 0; k < n; k++)
+			p[k] = next(r);
+		return n;
+	}
+	while (n < max && chance(r, 70)) {
+		int room = max - n;
+
+		switch (below(r, 6)) {
+		case 0:
+			p[n++] = 1;			/* NOP */
+			break;
+		case 1:
+			p[n++] = 0;			/* EOL */
+			break;
+		case 2:					/* record route */
+		case 3:					/* loose/strict source route */
+			k = 3 + 4 * below(r, 5);
+			if (k > room)
+				break;
+			p[n] = below(r, 2) == 0 ? 7 : below(r, 2) ? 0x83 : 0x89;
+			p[n + 1] = k;
+			p[n + 2] = chance(r, 90) ? 4 : next(r);
+			for (int i = 3; i + 4 <= k; i += 4)
+				memcpy(p + n + i, chance(r, 50) ? &cfg.dst : &cfg.src, 4);
+			n += k;
+			break;
+		case 4:					/* timestamp */
+			k = 4 + 4 * below(r, 5);
+			if (k > room)
+				break;
+			p[n] = 0x44;
+			p[n + 1] = k;
+			p[n + 2] = chance(r, 90) ? 5 : next(r);
+			p[n + 3] = below(r, 4);
+			memset(p + n + 4, 0, k - 4);
+			n += k;
+			break;
+		default:				/* router alert */
+			if (room < 4)
+				break;
+			memcpy(p + n, "\x94\x04\x00\x00", 4);
+			n += 4;
+		}
+	}
+	return n;
+}
+
+static void rand_addr(struct rng *r, struct sockaddr_in *sin, socklen_t *len)
+{
+	static const char *const other[] = { "255.255.255.255", "224.0.0.1",
+					     "127.0.0.1", "0.0.0.0", "192.0.2.1" };
+
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(chance(r, 80) ? 5000 : below(r, 3) ? below(r, 65536) : 0);
+	switch (below(r, 10)) {
+	case 0 ... 5:
+		sin->sin_addr = cfg.dst;
+		break;
+	case 6:
+		sin->sin_addr.s_addr = cfg.dst.s_addr | htonl(0xff);
+		break;
+	case 7:
+		sin->sin_addr = cfg.src;
+		break;
+	default:
+		inet_pton(AF_INET, other[below(r, 5)], &sin->sin_addr);
+	}
+	*len = sizeof(*sin);
+	if (chance(r, 5))
+		sin->sin_family = chance(r, 50) ? AF_UNSPEC : below(r, 64);
+	if (chance(r, 5))
+		*len = below(r, 33);
+}
+
+static int rand_flags(struct rng *r)
+{
+	static const int bits[] = { MSG_MORE, MSG_PROBE, MSG_CONFIRM, MSG_DONTROUTE,
+				    MSG_ZEROCOPY, MSG_DONTWAIT, MSG_OOB, MSG_NOSIGNAL,
+				    MSG_EOR };
+	int f = 0;
+
+	if (chance(r, 2))
+		return (int)next(r);
+	for (unsigned int i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (chance(r, bits[i] == MSG_MORE ? 30 : 8))
+			f |= bits[i];
+	return f;
+}
+
+/* Control messages, mostly well-formed, of every level. */
+static size_t rand_cmsgs(struct rng *r, unsigned char *buf, size_t size)
+{
+	static const int sol_ip[] = { IP_RETOPTS, IP_PKTINFO, IP_TTL, IP_TOS,
+				      52 /* IP_PROTOCOL */, IP_OPTIONS };
+	static const int sol_socket[] = { 36 /* SO_MARK */, 37 /* SO_TIMESTAMPING */,
+					  61 /* SCM_TXTIME */, SO_PRIORITY,
+					  SCM_RIGHTS, SCM_CREDENTIALS };
+	size_t used = 0;
+	int n = chance(r, 50) ? 0 : 1 + below(r, 4);
+
+	while (n--) {
+		unsigned char d[64];
+		size_t dlen = 0;
+		int level, type;
+		struct cmsghdr *c = (struct cmsghdr *)(buf + used);
+
+		switch (below(r, 8)) {
+		case 0 ... 3:
+			level = SOL_IP;
+			type = chance(r, 90) ? sol_ip[below(r, 6)] : (int)below(r, 64);
+			break;
+		case 4 ... 5:
+			level = SOL_SOCKET;
+			type = chance(r, 90) ? sol_socket[below(r, 6)] : (int)below(r, 80);
+			break;
+		case 6:
+			level = SOL_UDP;
+			type = chance(r, 80) ? UDP_SEGMENT_OPT : below(r, 128);
+			break;
+		default:
+			level = chance(r, 50) ? (int)next(r) : (int)below(r, 300);
+			type = below(r, 128);
+		}
+		if (level == SOL_IP && type == IP_RETOPTS && chance(r, 80)) {
+			dlen = rand_ipopts(r, d, 40);
+		} else if (level == SOL_IP && type == IP_PKTINFO && chance(r, 80)) {
+			struct in_pktinfo pi = { .ipi_ifindex = below(r, 4) };
+
+			if (chance(r, 50))
+				pi.ipi_spec_dst = cfg.src;
+			memcpy(d, &pi, sizeof(pi));
+			dlen = sizeof(pi);
+		} else if (level == SOL_UDP && type == UDP_SEGMENT_OPT && chance(r, 80)) {
+			uint16_t g = chance(r, 70) ? 1 + below(r, 1500) : next(r);
+
+			memcpy(d, &g, 2);
+			dlen = 2;
+		} else if (level == SOL_IP && type == IP_TOS && chance(r, 30)) {
+			d[0] = next(r);
+			dlen = 1;
+		} else if (chance(r, 80)) {
+			int v = rand_int(r);
+
+			memcpy(d, &v, 4);
+			dlen = 4;
+			if (type == 61 && chance(r, 80)) {	/* a u64 txtime */
+				uint64_t t = next(r) >> below(r, 64);
+
+				memcpy(d, &t, 8);
+				dlen = 8;
+			}
+		} else {
+			dlen = below(r, sizeof(d) + 1);
+			for (size_t k = 0; k < dlen; k++)
+				d[k] = next(r);
+		}
+		if (used + CMSG_SPACE(dlen) > size)
+			break;
+		c->cmsg_level = level;
+		c->cmsg_type = type;
+		c->cmsg_len = chance(r, 90) ? CMSG_LEN(dlen) : below(r, 600);
+		memcpy(CMSG_DATA(c), d, dlen);
+		used += CMSG_SPACE(dlen);
+	}
+	if (used && chance(r, 5))
+		used = below(r, used + 64);
+	return used;
+}
+
+/* Per-message storage for sendmsg/sendmmsg. */
+struct msgbuf {
+	struct sockaddr_in name;
+	struct iovec iov[8];
+	unsigned char control[512];
+};
+
+static void rand_msg(struct rng *r, struct msghdr *m, struct msgbuf *b)
+{
+	uint32_t total = rand_len(r), off = 0;
+	int n = chance(r, 60) ? 1 : 1 + below(r, 8);
+	socklen_t namelen;
+
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < n; i++) {
+		uint32_t len = i == n - 1 ? total : below(r, total + 1);
+
+		if (chance(r, 5))
+			len = 0;
+		if (off + len > MAX_LEN)
+			len = MAX_LEN - off;
+		b->iov[i].iov_base = chance(r, 2) ? NULL : data + off;
+		b->iov[i].iov_len = len;
+		off += len;
+		total -= len < total ? len : total;
+	}
+	m->msg_iov = b->iov;
+	m->msg_iovlen = n;
+	if (chance(r, 80)) {
+		rand_addr(r, &b->name, &namelen);
+		m->msg_name = &b->name;
+		m->msg_namelen = namelen;
+	}
+	m->msg_controllen = rand_cmsgs(r, b->control, sizeof(b->control));
+	if (m->msg_controllen)
+		m->msg_control = b->control;
+}
+
+static int pick_fd(void)
+{
+	return atomic_load(&cur_fd);
+}
+
+static int open_sock(struct rng *r)
+{
+	struct timeval tv = { .tv_usec = 200000 };
+	int one = 1;
+	int fd = socket(AF_INET, SOCK_DGRAM, cfg.proto);
+
+	if (fd < 0)
+		return fd;
+	/* A send never blocks for long: the fuzzer does not change these. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (chance(r, 60))
+		setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one));
+	if (chance(r, 40))
+		setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
+	return fd;
+}
+
+static void close_fd(void)
+{
+	int fd = atomic_exchange(&cur_fd, -1);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+static int forbidden(int level, int name)
+{
+	/* Timeouts stay as open_sock() set them, so that nothing hangs. */
+	return level == SOL_SOCKET &&
+	       (name == SO_SNDTIMEO || name == SO_RCVTIMEO ||
+		name == 66 || name == 67 /* SO_{RCV,SND}TIMEO_NEW */);
+}
+
+static void op_setsockopt(struct rng *r, int fd)
+{
+	unsigned char v[256];
+	int level, name, len, i = rand_int(r);
+
+	switch (below(r, 6)) {
+	case 0 ... 1:
+		level = SOL_SOCKET;
+		name = below(r, 80);
+		break;
+	case 2 ... 3:
+		level = SOL_IP;
+		name = below(r, 80);
+		break;
+	case 4:
+		level = SOL_UDP;
+		name = chance(r, 70) ? (chance(r, 50) ? UDP_CORK_OPT : UDP_SEGMENT_OPT) :
+				      below(r, 128);
+		break;
+	default:
+		level = below(r, 300);
+		name = below(r, 256);
+	}
+	if (forbidden(level, name))
+		return;
+	if (level == SOL_IP && name == IP_OPTIONS && chance(r, 80)) {
+		len = rand_ipopts(r, v, 40);
+	} else if (chance(r, 70)) {
+		memcpy(v, &i, 4);
+		len = chance(r, 90) ? 4 : below(r, 9);
+	} else {
+		len = below(r, sizeof(v) + 1);
+		for (int k = 0; k < len; k++)
+			v[k] = next(r);
+	}
+	setsockopt(fd, level, name, v, len);
+}
+
+static void op_getsockopt(struct rng *r, int fd)
+{
+	unsigned char v[512];
+	socklen_t len = chance(r, 80) ? 4 : below(r, 300);
+	int level = chance(r, 80) ? (int[]){ SOL_SOCKET, SOL_IP, SOL_UDP }[below(r, 3)] :
+				    (int)below(r, 300);
+
+	getsockopt(fd, level, below(r, 90), v, &len);
+}
+
+/* A send; the successful ones are counted. */
+static void op_send(struct rng *r, int fd)
+{
+	struct msgbuf b[8];
+	struct mmsghdr mm[8];
+	int n, flags = rand_flags(r);
+	long ok;
+
+	switch (below(r, 6)) {
+	case 0 ... 3:
+		rand_msg(r, &mm[0].msg_hdr, &b[0]);
+		ok = sendmsg(fd, &mm[0].msg_hdr, flags) >= 0;
+		break;
+	case 4: {
+		struct sockaddr_in sin;
+		socklen_t len;
+
+		rand_addr(r, &sin, &len);
+		ok = sendto(fd, data, rand_len(r), flags,
+			    chance(r, 85) ? (void *)&sin : NULL, len) >= 0;
+		break;
+	}
+	default:
+		n = 1 + below(r, 8);
+		for (int i = 0; i < n; i++)
+			rand_msg(r, &mm[i].msg_hdr, &b[i]);
+		ok = sendmmsg(fd, mm, n, flags);
+	}
+	if (ok > 0)
+		atomic_fetch_add(&sh->sent, ok);
+}
+
+static void op_connect(struct rng *r, int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t len;
+
+	rand_addr(r, &sin, &len);
+	if (chance(r, 30))
+		sin.sin_family = AF_UNSPEC;	/* disconnect */
+	connect(fd, (struct sockaddr *)&sin, len);
+}
+
+static void op_bind(struct rng *r, int fd)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+
+	sin.sin_addr = chance(r, 50) ? cfg.src : (struct in_addr){ 0 };
+	sin.sin_port = chance(r, 50) ? 0 : htons(1024 + below(r, 64));
+	bind(fd, (struct sockaddr *)&sin, chance(r, 95) ? sizeof(sin) : below(r, 20));
+}
+
+static void op_misc(struct rng *r, int fd)
+{
+	unsigned char buf[2048], ctl[512];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	int v;
+
+	switch (below(r, 4)) {
+	case 0:
+		while (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0)
+			m.msg_controllen = sizeof(ctl);
+		break;
+	case 1:
+		recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		break;
+	case 2:
+		ioctl(fd, chance(r, 50) ? SIOCOUTQ_IOCTL : SIOCINQ_IOCTL, &v);
+		break;
+	default:
+		shutdown(fd, below(r, 4));
+	}
+}
+
+/* The racing thread: option and connection changes, and sends. */
+static void *racer(void *arg)
+{
+	struct rng r = { *(uint64_t *)arg ^ 0x5bd1e995 };
+	int close_at = chance(&r, 10) ? (int)below(&r, 200) : -1;
+	unsigned char opts[40];
+	int i = 0, v;
+
+	while (!atomic_load(&stop)) {
+		int fd = pick_fd();
+
+		if (i++ == close_at) {
+			close_fd();
+			break;
+		}
+		switch (below(&r, 7)) {
+		case 0 ... 1:
+			v = rand_ipopts(&r, opts, 40);
+			setsockopt(fd, SOL_IP, IP_OPTIONS, opts, v);
+			break;
+		case 2:
+			v = below(&r, 2);
+			setsockopt(fd, SOL_UDP, UDP_CORK_OPT, &v, sizeof(v));
+			break;
+		case 3:
+			v = chance(&r, 50) ? 0 : 1 + below(&r, 1500);
+			setsockopt(fd, SOL_UDP, UDP_SEGMENT_OPT, &v, sizeof(v));
+			break;
+		case 4:
+			v = below(&r, 6);
+			setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+			break;
+		case 5:
+			op_connect(&r, fd);
+			break;
+		default:
+			op_send(&r, fd);
+		}
+	}
+	return NULL;
+}
+
+static void sequence(uint64_t seed)
+{
+	struct rng r = { seed };
+	pthread_t t;
+	int racing = chance(&r, 70);
+	int ops = 1 + below(&r, cfg.ops);
+	uint64_t calls = 0;
+
+	atomic_store(&cur_fd, open_sock(&r));
+	atomic_store(&stop, false);
+	if (racing && pthread_create(&t, NULL, racer, &seed))
+		racing = 0;
+	for (int i = 0; i < ops; i++, calls++) {
+		int fd = pick_fd();
+
+		switch (below(&r, 20)) {
+		case 0 ... 8:
+			op_send(&r, fd);
+			break;
+		case 9 ... 11:
+			op_setsockopt(&r, fd);
+			break;
+		case 12:
+			op_getsockopt(&r, fd);
+			break;
+		case 13 ... 14:
+			op_connect(&r, fd);
+			break;
+		case 15:
+			op_bind(&r, fd);
+			break;
+		case 16 ... 18:
+			op_misc(&r, fd);
+			break;
+		default:			/* close and reopen */
+			close_fd();
+			atomic_store(&cur_fd, open_sock(&r));
+		}
+	}
+	atomic_store(&stop, true);
+	if (racing)
+		pthread_join(t, NULL);
+	close_fd();
+	atomic_fetch_add(&sh->calls, calls);
+}
+
+static unsigned long tainted(void)
+{
+	unsigned long t = 0;
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu", &t) != 1)
+			t = 0;
+		fclose(f);
+	}
+	return t;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void child(uint64_t seed, uint64_t count, double seconds)
+{
+	unsigned long taint = tainted();
+	double end = now() + seconds;
+
+	signal(SIGPIPE, SIG_IGN);
+	for (uint64_t i = 0; (!count || i < count) && (count || now() < end); i++) {
+		atomic_store(&sh->seed, seed + i);
+		sequence(seed + i);
+		atomic_fetch_add(&sh->sequences, 1);
+		if (tainted() != taint) {
+			snprintf(sh->why, sizeof(sh->why),
+				 "kernel taint changed from %lu to %lu (WARN or BUG)",
+				 taint, tainted());
+			atomic_store(&sh->failed, 1);
+			_exit(3);
+		}
+	}
+	_exit(0);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: altudp_fuzz [--seconds S] [--count N] [--seed S] [--ops N]\n"
+			"                   [--dst ADDR] [--src ADDR] [--proto P]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed = (uint64_t)time(NULL) * 1000003 ^ getpid(), count = 0, last = 0;
+	double seconds = 10, stuck_since;
+	const char *dst = "10.99.1.2", *src = "10.99.1.1";
+	int status;
+	pid_t pid;
+
+	cfg.ops = 64;
+	cfg.proto = -1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!v)
+			return usage();
+		if (!strcmp(a, "--seconds"))
+			seconds = atof(v);
+		else if (!strcmp(a, "--count"))
+			count = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--seed"))
+			seed = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--ops"))
+			cfg.ops = atoi(v);
+		else if (!strcmp(a, "--dst"))
+			dst = v;
+		else if (!strcmp(a, "--src"))
+			src = v;
+		else if (!strcmp(a, "--proto"))
+			cfg.proto = atoi(v);
+		else
+			return usage();
+		i++;
+	}
+	if (cfg.proto < 0) {
+		FILE *f = fopen("/sys/module/altudp/parameters/protocol", "r");
+
+		if (!f || fscanf(f, "%d", &cfg.proto) != 1) {
+			fprintf(stderr, "altudp_fuzz: altudp is not loaded\n");
+			return 2;
+		}
+		fclose(f);
+	}
+	if (inet_pton(AF_INET, dst, &cfg.dst) != 1 || inet_pton(AF_INET, src, &cfg.src) != 1 ||
+	    cfg.ops < 1)
+		return usage();
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = i * 7;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		return 2;
+	printf("seed %" PRIu64 ", %s %g, protocol %d, %s -> %s\n", seed,
+	       count ? "count" : "seconds", count ? (double)count : seconds, cfg.proto, src, dst);
+	fflush(stdout);
+
+	pid = fork();
+	if (pid < 0)
+		return 2;
+	if (!pid)
+		child(seed, count, seconds);
+
+	stuck_since = now();
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		uint64_t done = atomic_load(&sh->sequences);
+
+		if (done != last) {
+			last = done;
+			stuck_since = now();
+		} else if (now() - stuck_since > STUCK_SECONDS) {
+			snprintf(sh->why, sizeof(sh->why), "a sequence made no progress for %d s",
+				 STUCK_SECONDS);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			atomic_store(&sh->failed, 1);
+			break;
+		}
+		usleep(100000);
+	}
+	if (WIFSIGNALED(status) && !atomic_load(&sh->failed)) {
+		snprintf(sh->why, sizeof(sh->why), "the fuzzer died of signal %d",
+			 WTERMSIG(status));
+		atomic_store(&sh->failed, 1);
+	}
+	printf("sequences %" PRIu64 " calls %" PRIu64 " (%" PRIu64 " messages sent)\n",
+	       atomic_load(&sh->sequences), atomic_load(&sh->calls), atomic_load(&sh->sent));
+	if (atomic_load(&sh->failed)) {
+		printf("FAIL seed %" PRIu64 ": %s\n", atomic_load(&sh->seed), sh->why);
+		printf("replay: %s --seed %" PRIu64 " --count 1 --ops %d --dst %s --src %s --proto %d\n",
+		       argv[0], atomic_load(&sh->seed), cfg.ops, dst, src, cfg.proto);
+		return 1;
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
