@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * udpbench: the same sends through a native UDP socket (protocol 0) and an
+ * altudp socket, alternately, to a receiver in another network namespace.
+ *
+ *   udpbench --proto N --dst ADDR --rx-netns PATH [--rounds R]
+ *            [--scale F] [--cells NAME,...] [--list]
+ *
+ * Each cell is one way of sending.  It gets one socket of each kind, set
+ * up identically, then an untimed warm-up and R rounds, each round timing
+ * a fixed number of calls on the native socket, then on the altudp one.
+ * A forked child, moved into the receiving namespace, drains the receiver
+ * socket between runs; it is stopped during a run, so that the run times
+ * the sends (and the receive softirq up to the socket queue, whose buffer
+ * holds a whole run) rather than where the scheduler lets the receiver
+ * in.  One line per timed run on stdout:
+ *
+ *   R cell=C sock=native|altudp round=I calls=N dgrams=N bytes=N ns=N
+ *     errors=N rx=N
+ *
+ * ns is CLOCK_MONOTONIC time for the calls (guest time: with QEMU
+ * -icount it follows the instruction count), dgrams counts UDP datagrams
+ * (GSO segments and sendmmsg() messages each count), bytes the payload.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <netinet/udp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef SO_ZEROCOPY
+#define SO_ZEROCOPY 60
+#endif
+#ifndef MSG_ZEROCOPY
+#define MSG_ZEROCOPY 0x4000000
+#endif
+#ifndef SO_EE_ORIGIN_ZEROCOPY
+#define SO_EE_ORIGIN_ZEROCOPY 5
+#endif
+
+#define PORT 9000
+#define GSO_SIZE 1472
+#define GSO_LEN (44 * GSO_SIZE)		/* 64768: 44 full segments */
+#define MMSG_BATCH 32
+#define RX_BATCH 64
+#define RX_BUF 8192
+
+enum mode { SEND, SENDTO, MORE, GSO, GSO_ZC, MMSG };
+
+struct cell {
+	const char *name;
+	enum mode mode;
+	int payload;		/* bytes per call (per message for MMSG) */
+	long calls;		/* per timed run, before --scale */
+};
+
+/*
+ * Calls per timed run: about 15 million guest instructions each, i.e.
+ * 15 ms of guest time under -icount shift=0.  There the figures repeat to
+ * a few instructions per datagram, so short runs are enough, and TCG
+ * counting instructions is slow.
+ */
+static const struct cell cells[] = {
+	{ "send-64",		SEND,	64,		1000 },
+	{ "send-512",		SEND,	512,		1000 },
+	{ "send-1472",		SEND,	1472,		800 },
+	{ "sendto-64",		SENDTO,	64,		1000 },
+	{ "sendto-512",		SENDTO,	512,		1000 },
+	{ "sendto-1472",	SENDTO,	1472,		800 },
+	{ "more-1472x2",	MORE,	2 * 1472,	400 },
+	{ "frag-4000",		SEND,	4000,		400 },
+	{ "gso-64k",		GSO,	GSO_LEN,	40 },
+	{ "gso-64k-zc",		GSO_ZC,	GSO_LEN,	40 },
+	{ "mmsg-32x1472",	MMSG,	1472,		30 },
+};
+#define NCELLS (sizeof(cells) / sizeof(cells[0]))
+
+struct rxcount {
+	volatile unsigned long dgrams;
+};
+
+static struct sockaddr_in dst;
+static char *buf;
+static struct rxcount *rx;
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(2);
+}
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* The receiver: a UDP socket in the other namespace, drained until killed. */
+static pid_t start_receiver(const char *netns)
+{
+	struct mmsghdr msgs[RX_BATCH];
+	struct iovec iov[RX_BATCH];
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(PORT),
+	};
+	static char rxbuf[RX_BATCH][RX_BUF];
+	int fd, nsfd, i, n, rcvbuf = 64 << 20;
+	int ready[2];
+	pid_t pid;
+
+	if (pipe(ready))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid) {
+		char c;
+
+		close(ready[1]);
+		if (read(ready[0], &c, 1) != 1) {
+			fprintf(stderr, "udpbench: the receiver did not start\n");
+			exit(2);
+		}
+		close(ready[0]);
+		return pid;
+	}
+
+	nsfd = open(netns, O_RDONLY);
+	if (nsfd < 0 || setns(nsfd, CLONE_NEWNET))
+		die(netns);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("receiver socket");
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		die("SO_RCVBUFFORCE");
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		die("receiver bind");
+	memset(msgs, 0, sizeof(msgs));
+	for (i = 0; i < RX_BATCH; i++) {
+		iov[i].iov_base = rxbuf[i];
+		iov[i].iov_len = RX_BUF;
+		msgs[i].msg_hdr.msg_iov = &iov[i];
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	if (write(ready[1], "", 1) != 1)
+		die("receiver ready");
+	for (;;) {
+		n = recvmmsg(fd, msgs, RX_BATCH, MSG_WAITFORONE, NULL);
+		if (n > 0)
+			__atomic_add_fetch(&rx->dgrams, n, __ATOMIC_RELAXED);
+	}
+}
+
+/* Wait until the receiver has stopped getting datagrams: the next run
+ * starts with an empty receive queue.  Sleeping costs no guest time
+ * under -icount sleep=off.
+ */
+static unsigned long settle(void)
+{
+	unsigned long before;
+	struct timespec ts = { 0, 5000000 };
+
+	do {
+		before = rx->dgrams;
+		nanosleep(&ts, NULL);
+	} while (rx->dgrams != before);
+	return before;
+}
+
+/* Stop the receiver (and wait until it is stopped) or let it go on. */
+static void pause_receiver(pid_t pid, int stop)
+{
+	int status;
+
+	if (kill(pid, stop ? SIGSTOP : SIGCONT))
+		die("kill receiver");
+	if (stop && (waitpid(pid, &status, WUNTRACED) != pid ||
+		     !WIFSTOPPED(status))) {
+		fprintf(stderr, "udpbench: the receiver did not stop\n");
+		exit(2);
+	}
+}
+
+/* MSG_ZEROCOPY completions from the error queue; returns how many sends
+ * they cover.
+ */
+static long reap_zc(int fd, int wait)
+{
+	char control[128];
+	struct msghdr msg = {
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	struct sock_extended_err *ee;
+	struct cmsghdr *cm;
+	struct pollfd pfd = { .fd = fd };
+	long done = 0;
+
+	if (wait && poll(&pfd, 1, 1000) <= 0)
+		return 0;
+	while (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0) {
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level != SOL_IP || cm->cmsg_type != IP_RECVERR)
+				continue;
+			ee = (struct sock_extended_err *)CMSG_DATA(cm);
+			if (ee->ee_origin == SO_EE_ORIGIN_ZEROCOPY && !ee->ee_errno)
+				done += ee->ee_data - ee->ee_info + 1;
+		}
+		msg.msg_controllen = sizeof(control);
+	}
+	return done;
+}
+
+static int open_socket(const struct cell *c, int proto)
+{
+	int fd, one = 1, gso = GSO_SIZE;
+
+	fd = socket(AF_INET, SOCK_DGRAM, proto);
+	if (fd < 0)
+		die("socket");
+	if ((c->mode == GSO || c->mode == GSO_ZC) &&
+	    setsockopt(fd, SOL_UDP, UDP_SEGMENT, &gso, sizeof(gso)))
+		die("UDP_SEGMENT");
+	if (c->mode == GSO_ZC &&
+	    setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)))
+		die("SO_ZEROCOPY");
+	if (c->mode != SENDTO &&
+	    connect(fd, (struct sockaddr *)&dst, sizeof(dst)))
+		die("connect");
+	return fd;
+}
+
+struct result {
+	unsigned long long ns;
+	long dgrams, bytes, errors;
+};
+
+/* One timed run: calls sends of the cell's kind on fd. */
+static struct result run(const struct cell *c, int fd, long calls)
+{
+	struct mmsghdr msgs[MMSG_BATCH];
+	struct iovec iov = { .iov_base = buf, .iov_len = c->payload };
+	struct result r = { 0 };
+	unsigned long long t0;
+	long i, zc_out = 0, per_call = 1, bytes;
+	int j, n = 0;
+
+	if (c->mode == MMSG) {
+		memset(msgs, 0, sizeof(msgs));
+		for (j = 0; j < MMSG_BATCH; j++) {
+			msgs[j].msg_hdr.msg_iov = &iov;
+			msgs[j].msg_hdr.msg_iovlen = 1;
+		}
+		per_call = MMSG_BATCH;
+	} else if (c->mode == GSO || c->mode == GSO_ZC) {
+		per_call = c->payload / GSO_SIZE;
+	}
+	bytes = c->mode == MMSG ? MMSG_BATCH * c->payload : c->payload;
+
+	t0 = now_ns();
+	for (i = 0; i < calls; i++) {
+		switch (c->mode) {
+		case SEND:
+			n = send(fd, buf, c->payload, 0) == c->payload;
+			break;
+		case SENDTO:
+			n = sendto(fd, buf, c->payload, 0,
+				   (struct sockaddr *)&dst, sizeof(dst)) == c->payload;
+			break;
+		case MORE:
+			n = send(fd, buf, c->payload / 2, MSG_MORE) == c->payload / 2 &&
+			    send(fd, buf, c->payload / 2, 0) == c->payload / 2;
+			break;
+		case GSO:
+			n = send(fd, buf, c->payload, 0) == c->payload;
+			break;
+		case GSO_ZC:
+			n = send(fd, buf, c->payload, MSG_ZEROCOPY) == c->payload;
+			if (!n && errno == ENOBUFS && zc_out) {
+				/* optmem full of notifications: reap, retry */
+				zc_out -= reap_zc(fd, 1);
+				n = send(fd, buf, c->payload, MSG_ZEROCOPY) == c->payload;
+			}
+			if (n)
+				zc_out++;
+			if ((i & 7) == 7)
+				zc_out -= reap_zc(fd, 0);
+			break;
+		case MMSG:
+			n = sendmmsg(fd, msgs, MMSG_BATCH, 0) == MMSG_BATCH;
+			break;
+		}
+		if (n) {
+			r.dgrams += per_call;
+			r.bytes += bytes;
+		} else {
+			r.errors++;
+		}
+	}
+	r.ns = now_ns() - t0;
+	while (zc_out > 0) {
+		long done = reap_zc(fd, 1);
+
+		if (!done) {
+			fprintf(stderr, "udpbench: %ld zerocopy completions missing\n",
+				zc_out);
+			break;
+		}
+		zc_out -= done;
+	}
+	return r;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: udpbench --proto N --dst ADDR --rx-netns PATH "
+		"[--rounds R] [--scale F] [--cells NAME,...] [--list]\n");
+	exit(2);
+}
+
+static int wanted(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = list;
+
+	if (!list)
+		return 1;
+	while ((p = strstr(p, name))) {
+		if ((p == list || p[-1] == ',') && (p[len] == ',' || !p[len]))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "proto", required_argument, NULL, 'p' },
+		{ "dst", required_argument, NULL, 'd' },
+		{ "rx-netns", required_argument, NULL, 'n' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "scale", required_argument, NULL, 's' },
+		{ "cells", required_argument, NULL, 'c' },
+		{ "list", no_argument, NULL, 'l' },
+		{ }
+	};
+	const char *netns = NULL, *only = NULL, *names[2] = { "native", "altudp" };
+	int proto = -1, rounds = 5, o, k, round;
+	double scale = 1.0;
+	unsigned int i;
+	pid_t rxpid;
+
+	dst.sin_family = AF_INET;
+	dst.sin_port = htons(PORT);
+	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (o) {
+		case 'p': proto = atoi(optarg); break;
+		case 'd':
+			if (inet_pton(AF_INET, optarg, &dst.sin_addr) != 1)
+				usage();
+			break;
+		case 'n': netns = optarg; break;
+		case 'r': rounds = atoi(optarg); break;
+		case 's': scale = atof(optarg); break;
+		case 'c': only = optarg; break;
+		case 'l':
+			for (i = 0; i < NCELLS; i++)
+				printf("%s\n", cells[i].name);
+			return 0;
+		default: usage();
+		}
+	}
+	if (proto < 0 || !netns || !dst.sin_addr.s_addr || rounds < 1 ||
+	    scale <= 0)
+		usage();
+
+	buf = calloc(1, GSO_LEN);
+	rx = mmap(NULL, sizeof(*rx), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (!buf || rx == MAP_FAILED)
+		die("memory");
+	rxpid = start_receiver(netns);
+
+	for (i = 0; i < NCELLS; i++) {
+		const struct cell *c = &cells[i];
+		long calls = c->calls * scale;
+		int fds[2];
+
+		if (!wanted(only, c->name))
+			continue;
+		if (calls < 1)
+			calls = 1;
+		fds[0] = open_socket(c, 0);
+		fds[1] = open_socket(c, proto);
+		/* untimed warm-up as the runs go: caches, route, page frags,
+		 * socket memory at both ends
+		 */
+		for (k = 0; k < 2; k++) {
+			pause_receiver(rxpid, 1);
+			run(c, fds[k], calls / 2 + 1);
+			pause_receiver(rxpid, 0);
+			settle();
+		}
+		for (round = 0; round < rounds; round++) {
+			for (k = 0; k < 2; k++) {
+				unsigned long rx0 = settle(), rx1;
+				struct result r;
+
+				pause_receiver(rxpid, 1);
+				r = run(c, fds[k], calls);
+				pause_receiver(rxpid, 0);
+				rx1 = settle();
+
+				printf("R cell=%s sock=%s round=%d calls=%ld dgrams=%ld "
+				       "bytes=%ld ns=%llu errors=%ld rx=%lu\n",
+				       c->name, names[k], round, calls, r.dgrams,
+				       r.bytes, r.ns, r.errors, rx1 - rx0);
+				fflush(stdout);
+			}
+		}
+		close(fds[0]);
+		close(fds[1]);
+	}
+	kill(rxpid, SIGKILL);
+	waitpid(rxpid, NULL, 0);
+	return 0;
+}
