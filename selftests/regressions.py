@@ -243,7 +243,7 @@ def fraggap_paged(ns, peer):
         first = mtu - hdr - 8           # the first skb ends at the MTU
         for second in (17000, 100):
             steps = [(first, MORE), (second, 0)]
-            seen = {}
+            seen = []
 
             def arm(kind):
                 if trace_ok:
