@@ -9,6 +9,7 @@
  * frag_list ip_fragment() can cut without copying.
  */
 
+#include <linux/indirect_call_wrapper.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <net/checksum.h>
@@ -291,12 +292,10 @@ alloc_new_skb:
 						  alloclen, pagedlen, fraggap,
 						  copy, csummode, zc);
 			ALTUDP_INC_STATS(net, ALTUDP_MIB_FRAGMENTS);
-			/* Not INDIRECT_CALL_1(): getfrag is always the
-			 * kernel's ip_generic_getfrag here.
-			 */
 			if (copy > 0 &&
-			    getfrag(from, data + transhdrlen, offset,
-				    copy, fraggap, skb) < 0) {
+			    INDIRECT_CALL_1(getfrag, ip_generic_getfrag,
+					    from, data + transhdrlen, offset,
+					    copy, fraggap, skb) < 0) {
 				err = -EFAULT;
 				kfree_skb(skb);
 				goto error;
@@ -338,8 +337,9 @@ alloc_new_skb:
 			unsigned int off;
 
 			off = skb->len;
-			if (getfrag(from, skb_put(skb, copy),
-				    offset, copy, off, skb) < 0) {
+			if (INDIRECT_CALL_1(getfrag, ip_generic_getfrag,
+					    from, skb_put(skb, copy),
+					    offset, copy, off, skb) < 0) {
 				__skb_trim(skb, off);
 				err = -EFAULT;
 				goto error;
@@ -383,9 +383,10 @@ alloc_new_skb:
 				ALTUDP_INC_STATS(net, ALTUDP_MIB_SGFRAGS);
 			}
 			copy = min_t(int, copy, pfrag->size - pfrag->offset);
-			if (getfrag(from,
-				    page_address(pfrag->page) + pfrag->offset,
-				    offset, copy, skb->len, skb) < 0)
+			if (INDIRECT_CALL_1(getfrag, ip_generic_getfrag,
+					    from,
+					    page_address(pfrag->page) + pfrag->offset,
+					    offset, copy, skb->len, skb) < 0)
 				goto error_efault;
 
 			pfrag->offset += copy;
