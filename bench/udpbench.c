@@ -72,10 +72,10 @@ struct cell {
 };
 
 /*
- * Calls per timed run: about 15 million guest instructions each, i.e.
- * 15 ms of guest time under -icount shift=0.  There the figures repeat to
- * a few instructions per datagram, so short runs are enough, and TCG
- * counting instructions is slow.
+ * Calls per timed run: 8 to 15 million guest instructions each, i.e.
+ * 8 to 15 ms of guest time under -icount shift=0.  There the figures
+ * repeat to a few instructions per datagram, so short runs are enough,
+ * and TCG counting instructions is slow.
  */
 static const struct cell cells[] = {
 	{ "send-64",		SEND,	64,		1000 },
