@@ -68,7 +68,7 @@ sparse:
 style:
 	@scripts/checkpatch
 
-check: fuzz
+check: fuzz difftest
 	@scripts/check
 
 # The selftests' fuzzer, built here rather than in the emulated test VM.
@@ -78,7 +78,13 @@ build/altudp_fuzz: selftests/fuzz/altudp_fuzz.c
 	@mkdir -p build
 	$(CC) -O2 -Wall -pthread -o $@ $<
 
-check-long: fuzz
+# The differential runner and the mutant module of its self-test
+# (selftests/diff.sh, selftests/diff_selftest.sh), built before the VMs boot.
+difftest:
+	@$(MAKE) -s -C selftests/diff O=$(CURDIR)/build/diff
+	@scripts/build-mutant
+
+check-long: fuzz difftest
 	@ALTUDP_LONG=1 scripts/check
 
 demo:
@@ -88,4 +94,4 @@ bench:
 	@bench/run
 
 .PHONY: all module clean tools install dkms-install dkms-check kos sparse style \
-	check check-long demo bench fuzz
+	check check-long demo bench fuzz difftest

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Differential test: every hand-written scenario and a batch of random call
+# sequences, each run on a native UDP socket and on an altudp socket in the
+# same namespaces; the frames on the wire, the calls' answers, the error
+# queue and the snmp counters must be equal (selftests/diff/altudp_diff.c).
+#
+# ALTUDP_LONG=1 runs 10,000 random sequences instead of 500;
+# ALTUDP_DIFF_SEED sets the first seed (default 1, or the time in long mode);
+# ALTUDP_DIFF_COUNT the number of sequences.
+
+. "$(dirname "$0")/lib/lib.sh"
+require_module
+
+bin=$ALTUDP_TOP/build/diff/altudp_diff
+make -s -C "$ALTUDP_TOP/selftests/diff" O="$ALTUDP_TOP/build/diff" >&2 ||
+	skip_all "cannot build $bin"
+
+if [ -n "$ALTUDP_LONG" ]; then
+	count=${ALTUDP_DIFF_COUNT:-10000}
+	seed=${ALTUDP_DIFF_SEED:-$(date +%s)}
+else
+	count=${ALTUDP_DIFF_COUNT:-500}
+	seed=${ALTUDP_DIFF_SEED:-1}
+fi
+exec "$bin" --seed "$seed" --count "$count"
