@@ -171,20 +171,24 @@ static pid_t start_receiver(const char *netns)
 	}
 }
 
-/* Wait until the receiver has stopped getting datagrams: the next run
- * starts with an empty receive queue.  Sleeping costs no guest time
- * under -icount sleep=off.
+/* Wait until the receiver has had all datagrams sent so far, or has got
+ * none for a second: the next run starts with an empty receive queue.
+ * Sleeping costs no guest time under -icount sleep=off.
  */
+static unsigned long sent;
+
 static unsigned long settle(void)
 {
-	unsigned long before;
 	struct timespec ts = { 0, 5000000 };
+	unsigned long seen = rx->dgrams;
+	int idle = 0;
 
-	do {
-		before = rx->dgrams;
+	while (rx->dgrams < sent && idle < 200) {
 		nanosleep(&ts, NULL);
-	} while (rx->dgrams != before);
-	return before;
+		idle = rx->dgrams == seen ? idle + 1 : 0;
+		seen = rx->dgrams;
+	}
+	return rx->dgrams;
 }
 
 /* Stop the receiver (and wait until it is stopped) or let it go on. */
@@ -318,6 +322,7 @@ static struct result run(const struct cell *c, int fd, long calls)
 		}
 	}
 	r.ns = now_ns() - t0;
+	sent += r.dgrams;
 	while (zc_out > 0) {
 		long done = reap_zc(fd, 1);
 
