@@ -123,7 +123,11 @@ def poll_masks(ns):
         p.register(r, select.POLLIN | select.POLLOUT | select.POLLERR)
         before = [m for _, m in p.poll(0)]
         s.sendto(b"x", (ns.addr_b, 7020))
-        after = [m for _, m in p.poll(5000)]
+        # POLLOUT is always ready: wait for POLLIN alone, then take the mask.
+        pin = select.poll()
+        pin.register(r, select.POLLIN)
+        pin.poll(5000)
+        after = [m for _, m in p.poll(0)]
         ps = select.poll()
         ps.register(s, select.POLLIN | select.POLLOUT)
         sender = [m for _, m in ps.poll(0)]

@@ -91,7 +91,16 @@ for cmd in sys.stdin:
         res = "error " + str(e)
     for s in socks:
         s.close()
-    print(res, counters(), "refcnt=%d" % refcnt(), flush=True)
+    # Closed sockets go once their last skb is freed: wait for the module
+    # reference they hold, then for the socket counts to settle.
+    ref = refcnt()
+    now = counters()
+    for _ in range(50):
+        time.sleep(0.02)
+        now, last = counters(), now
+        if now == last:
+            break
+    print(res, now, "refcnt=%d" % ref, flush=True)
 '
 
 coproc TRAFFIC { in_a python3 -c "$traffic" "$proto" "$ADDR_B" 2>&1; }
