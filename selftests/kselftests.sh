@@ -227,12 +227,12 @@ setup_zerocopy() {
 	in2 sysctl -qw net.core.optmem_max=1000000
 }
 
-# The sender starts once the receiver is bound, which then waits 4 s: under
-# TCG a sender may take a while to start, and once the receiver is gone
-# it fails with ECONNREFUSED.
+# The sender starts once the receiver is bound, which then waits 6 s: under
+# TCG on a busy host a sender may take seconds to start, and once the
+# receiver is gone it fails with ECONNREFUSED.
 body_zerocopy() {
 	local args=(-4 -i veth0 -S 192.168.1.1 -D 192.168.1.2 "$@") rx rc
-	ip netns exec "${NSS[1]}" "${W[@]}" "$KS/msg_zerocopy" "${args[@]}" -t 4 -C 0 -r udp &
+	ip netns exec "${NSS[1]}" "${W[@]}" "$KS/msg_zerocopy" "${args[@]}" -t 6 -C 0 -r udp &
 	rx=$!
 	wait_udp_port "${NSS[1]}" 8000
 	in1 "${W[@]}" "$KS/msg_zerocopy" "${args[@]}" -t 1 -C 1 udp 2>"$tmp/zc.err"
