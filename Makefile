@@ -87,6 +87,11 @@ difftest:
 check-long: fuzz difftest
 	@ALTUDP_LONG=1 scripts/check
 
+# The sanitizer kernel (KASAN, kmemleak, lockdep) from linux-source-6.1,
+# cached under ~/.cache/altudp/debug; the suite does not boot it yet.
+debug-kernel:
+	@scripts/debug/build
+
 demo:
 	@scripts/demo-vm
 
@@ -94,4 +99,4 @@ bench:
 	@bench/run
 
 .PHONY: all module clean tools install dkms-install dkms-check kos sparse style \
-	check check-long demo bench fuzz difftest
+	check check-long debug-kernel demo bench fuzz difftest
