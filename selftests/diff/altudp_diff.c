@@ -5,11 +5,13 @@
  * Each scenario (a sequence of socket calls, device changes and sends) runs
  * twice, back to back: once on a native UDP socket (protocol 0) and once on
  * an altudp socket, in the same two namespaces joined by veth and reset to
- * the same state before each run.  A run records, call by call: the return
- * value and errno, SIOCOUTQ and poll() after the call, everything read from
- * the socket's error queue, and every IPv4 frame the peer's veth received
- * (AF_PACKET); at the end the deltas of the Ip and Udp lines of
- * /proc/net/snmp of the sender's namespace.  The two records must be equal.
+ * the same state before each run (device MTU and features, routes and the
+ * PMTU exceptions learnt: reset_routes()).  A run records, call by call:
+ * the return value and errno, SIOCOUTQ and poll() after the call,
+ * everything read from the socket's error queue, and every IPv4 frame the
+ * peer's veth received (AF_PACKET); at the end the deltas of the Ip and Udp
+ * lines of /proc/net/snmp of the sender's namespace.  The two records must
+ * be equal.
  *
  * After every call a marker datagram goes from a separate native socket to
  * a closed port of the peer; once the peer's ICMP error for it is back, the
@@ -24,6 +26,9 @@
  *               [--list]
  *
  * A random sequence N alone: altudp_diff --seed N --count 1 --no-scenarios.
+ * --proto 0 runs native UDP against itself ("altudp" in the report is the
+ * second run): a difference then comes from state that the first run left
+ * behind, a fault of the runner, not of the module.
  * ALTUDP_DIFF_DUMP=DIR writes both records of each differing sequence
  * there; ALTUDP_DIFF_SNMP_ALL=1 records every line of /proc/net/snmp.
  */
@@ -35,6 +40,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -88,16 +94,39 @@
 #define MAXOPS		48
 #define MAXCM		3
 #define FRAME_MAX	(1 << 17)
+#define N(a)		((int)(sizeof(a) / sizeof((a)[0])))
 
 /* ---------------------------------------------------------------- state */
 
 static char ns_a[64], ns_b[64];
 static int ns_made;
-static int err_cost_fd = -1;
-static char err_cost[32];
+/*
+ * Sysctls of the initial namespace (the only one that has them) set for
+ * the whole run and put back at exit:
+ * - ip_error() rate-limits its ICMP errors (a packet looped back to a host
+ *   that does not forward, as a send through lo to another host makes)
+ *   with a token bucket that refills with time: cost 0.
+ * - a call's frames all wait in the receive backlog of our CPU (veth and
+ *   lo hand them to netif_rx()) until a softirq runs, which 6.1 may leave
+ *   to ksoftirqd until the sender sleeps; past netdev_max_backlog (1000)
+ *   frames are dropped, lost to the record and to the peer's reassembly,
+ *   whose timeout then sends an ICMP error into a later run.  One call
+ *   makes at most 65535 / 8 frames (a datagram with 40 bytes of IP
+ *   options at MTU 68), with room for the ICMP errors and looped copies.
+ */
+static struct {
+	const char *path, *val;
+	int fd;
+	char saved[32];
+} gsysctl[] = {
+	{ "/proc/sys/net/ipv4/route/error_cost", "0\n", -1, "" },
+	{ "/proc/sys/net/core/netdev_max_backlog", "16384\n", -1, "" },
+};
 static unsigned long arp_frames;
 static struct in_addr arp_target;
 static int ctl_fd = -1;		/* ioctls on veth-a, in namespace A */
+static int flush_fd[2] = { -1, -1 };	/* net.ipv4.route.flush of A, B */
+static int rtnl_fd = -1;		/* NETLINK_ROUTE in namespace A */
 static int cap_fd = -1;		/* AF_PACKET on veth-b, namespace B */
 static int lis_fd = -1;		/* UDP socket on the peer's port 9000 */
 static int mark_fd = -1;	/* native UDP marker socket in A */
@@ -481,8 +510,12 @@ static int sh(const char *fmt, ...)
 
 static void cleanup(void)
 {
-	if (err_cost_fd >= 0 && err_cost[0])
-		pwrite(err_cost_fd, err_cost, strlen(err_cost), 0);
+	int i;
+
+	for (i = 0; i < N(gsysctl); i++)
+		if (gsysctl[i].fd >= 0 && gsysctl[i].saved[0])
+			pwrite(gsysctl[i].fd, gsysctl[i].saved,
+			       strlen(gsysctl[i].saved), 0);
 	if (ns_made)
 		sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
 		   ns_a, ns_b);
@@ -602,6 +635,86 @@ static int set_mtu(const char *dev, int m)
 	return ioctl(ctl_fd, SIOCSIFMTU, &ifr);
 }
 
+/* One rtnetlink request on rtnl_fd, acknowledged: 0 or -errno. */
+static int rtnl_route(int type, int flags)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rt;
+		char attrs[64];
+	} req = {
+		.nh = { .nlmsg_type = type,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags },
+		.rt = { .rtm_family = AF_INET, .rtm_dst_len = 24,
+			.rtm_table = RT_TABLE_MAIN,
+			.rtm_protocol = RTPROT_KERNEL,
+			.rtm_scope = RT_SCOPE_LINK, .rtm_type = RTN_UNICAST },
+	};
+	struct {
+		struct nlmsghdr nh;
+		struct nlmsgerr err;
+	} ack;
+	struct { unsigned short type; const char *addr; } a[] = {
+		{ RTA_DST, NET "0" }, { RTA_PREFSRC, NET "1" }, { RTA_OIF, NULL },
+	};
+	int i, len = NLMSG_LENGTH(sizeof(req.rt));
+
+	for (i = 0; i < N(a); i++) {
+		struct rtattr *rta = (void *)((char *)&req + NLMSG_ALIGN(len));
+
+		rta->rta_type = a[i].type;
+		rta->rta_len = RTA_LENGTH(4);
+		if (a[i].addr)
+			inet_pton(AF_INET, a[i].addr, RTA_DATA(rta));
+		else
+			memcpy(RTA_DATA(rta), &ifindex_a, 4);
+		len = NLMSG_ALIGN(len) + RTA_ALIGN(rta->rta_len);
+	}
+	req.nh.nlmsg_len = len;
+	if (send(rtnl_fd, &req, len, 0) != len ||
+	    recv(rtnl_fd, &ack, sizeof(ack), 0) < (ssize_t)sizeof(ack) ||
+	    ack.nh.nlmsg_type != NLMSG_ERROR)
+		die("rtnetlink: %s", strerror(errno));
+	return ack.err.error;
+}
+
+/*
+ * Forget what a run taught the routing code: before each run, once the
+ * marker has shown that nothing of the run before is in flight.
+ *
+ * An ICMP "fragmentation needed" (ip_fragment() sends one to ourselves for
+ * a DF datagram over the MTU) leaves a PMTU exception (fib_nh_exception)
+ * on the nexthop of the route to the destination, and it outlives the
+ * socket and the device MTU reset.  The next run would see the learnt,
+ * maybe locked, MTU (ip_setup_cork(), ip_finish_output(), IP_MTU).  Even
+ * an exception reset by a flush still changes things: routes to its host
+ * are cached in the exception, and rt_bind_exception() retires the one
+ * replaced with dst_dev_put(), so a cork holding it after an MTU change
+ * (which bumps the route genid) has its datagram discarded by
+ * dst_discard_out() where, without the exception, ip_fragment() refuses it
+ * with EMSGSIZE.  Exceptions live as long as the nexthop: deleting and
+ * adding again the prefix route of veth-a, the only route with a nexthop
+ * that ICMP errors reach, makes a new fib_info with a new nexthop
+ * (fib_release_info() and free_fib_info() in net/ipv4/fib_semantics.c),
+ * without exceptions and without cached routes.
+ *
+ * Then the flush sysctl in both namespaces (ipv4_sysctl_rtcache_flush() in
+ * net/ipv4/route.c, 6.1 and 6.12) bumps the route genid, so that every
+ * other cached route is looked up afresh, and the exception genid, so that
+ * an exception on any other route loses its PMTU when next bound.  A
+ * sysctl file acts on the namespace that it was opened in.
+ */
+static void reset_routes(void)
+{
+	int i, err = rtnl_route(RTM_DELROUTE, 0);
+
+	if (err || (err = rtnl_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL)))
+		die("replacing the route to " NET "0/24: %s", strerror(-err));
+	for (i = 0; i < 2; i++)
+		if (pwrite(flush_fd[i], "1\n", 2, 0) != 2)
+			die("net.ipv4.route.flush: %s", strerror(errno));
+}
+
 static void setup(void)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
@@ -614,17 +727,16 @@ static void setup(void)
 	atexit(cleanup);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	/*
-	 * ip_error() rate-limits its ICMP errors (a packet looped back to a
-	 * host that does not forward, as a send through lo to another host
-	 * makes) with a token bucket that refills with time: cost 0 for the
-	 * run.  The sysctl exists in the initial namespace only.
-	 */
-	err_cost_fd = open("/proc/sys/net/ipv4/route/error_cost", O_RDWR);
-	if (err_cost_fd < 0 ||
-	    read(err_cost_fd, err_cost, sizeof(err_cost) - 1) <= 0 ||
-	    pwrite(err_cost_fd, "0\n", 2, 0) != 2)
-		die("net.ipv4.route.error_cost: %s", strerror(errno));
+	for (i = 0; i < N(gsysctl); i++) {
+		int fd = open(gsysctl[i].path, O_RDWR);
+
+		if (fd < 0 || read(fd, gsysctl[i].saved,
+				   sizeof(gsysctl[i].saved) - 1) <= 0)
+			die("%s: %s", gsysctl[i].path, strerror(errno));
+		gsysctl[i].fd = fd;
+		if (pwrite(fd, gsysctl[i].val, strlen(gsysctl[i].val), 0) < 0)
+			die("%s: %s", gsysctl[i].path, strerror(errno));
+	}
 	/*
 	 * Static neighbours, also for the addresses that a send with
 	 * IP_PKTINFO's ifindex can reach on-link (the sender's own, those of
@@ -658,6 +770,7 @@ static void setup(void)
 	/* The peer: capture, a bound port, no ICMP rate limit. */
 	enter_ns(ns_b);
 	write_file("/proc/sys/net/ipv4/icmp_ratemask", "0");
+	flush_fd[1] = open("/proc/sys/net/ipv4/route/flush", O_WRONLY);
 	cap_fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
 	if (cap_fd < 0)
 		die("AF_PACKET: %s", strerror(errno));
@@ -676,6 +789,10 @@ static void setup(void)
 	/* The sender. */
 	enter_ns(ns_a);
 	write_file("/proc/sys/net/ipv4/icmp_ratemask", "0");
+	flush_fd[0] = open("/proc/sys/net/ipv4/route/flush", O_WRONLY);
+	rtnl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (flush_fd[0] < 0 || flush_fd[1] < 0 || rtnl_fd < 0)
+		die("route reset: %s", strerror(errno));
 	ctl_fd = socket(AF_INET, SOCK_DGRAM, 0);
 	ifindex_a = if_nametoindex(IF_A);
 	ifindex_lo = if_nametoindex("lo");
@@ -883,6 +1000,24 @@ static int sync_marker(struct log *l, int call, struct idstate *st)
 }
 
 /* ---------------------------------------------------------------- runs */
+
+/* Why the last run() failed. */
+static char run_error[64];
+
+/* Frames dropped by the receive backlogs (/proc/net/softnet_stat). */
+static unsigned long backlog_drops(void)
+{
+	FILE *f = fopen("/proc/net/softnet_stat", "r");
+	unsigned int processed, dropped;
+	unsigned long n = 0;
+
+	if (!f)
+		die("/proc/net/softnet_stat: %s", strerror(errno));
+	while (fscanf(f, "%x %x%*[^\n]", &processed, &dropped) == 2)
+		n += dropped;
+	fclose(f);
+	return n;
+}
 
 static void read_snmp(long long *v, int *nv, char names[][48])
 {
@@ -1093,6 +1228,7 @@ static int run(const struct seq *s, int proto, struct log *l)
 	int fd, nb, na, i, pipefd[2], rc = 0, psz = 1 << 20;
 	struct idstate st = { 0 };
 	int want[NFEAT];
+	unsigned long drops;
 
 	l->len = 0;
 	if (l->buf)
@@ -1104,12 +1240,14 @@ static int run(const struct seq *s, int proto, struct log *l)
 		die("resetting %s: %s", IF_A, strerror(errno));
 	if (sync_marker(l, -1, &st))
 		die("the marker did not come back before the run");
+	reset_routes();
 	l->len = 0;
 	if (pipe2(pipefd, 0) || fcntl(pipefd[1], F_SETFL, O_NONBLOCK) ||
 	    fcntl(pipefd[1], F_SETPIPE_SZ, psz) < 0)
 		die("pipe: %s", strerror(errno));
 
 	read_snmp(before, &nb, bnames);
+	drops = backlog_drops();
 	fd = open_sock(proto);
 	for (i = 0; i < s->nops; i++) {
 		const struct op *o = &s->ops[i];
@@ -1185,6 +1323,15 @@ static int run(const struct seq *s, int proto, struct log *l)
 	close(pipefd[1]);
 	if (!rc && sync_marker(l, s->nops, &st))
 		rc = -1;
+	snprintf(run_error, sizeof(run_error),
+		 "the marker datagram did not come back");
+	drops = backlog_drops() - drops;
+	if (drops) {
+		snprintf(run_error, sizeof(run_error),
+			 "%lu frames dropped by a receive backlog", drops);
+		logp(l, "RUNNER ERROR: %s\n", run_error);
+		rc = -1;
+	}
 	read_snmp(after, &na, names);
 	/* By name: a line may gain columns (IcmpMsg) as the run goes. */
 	for (i = 0; i < na; i++) {
@@ -1200,8 +1347,6 @@ static int run(const struct seq *s, int proto, struct log *l)
 }
 
 /* ---------------------------------------------------------------- values */
-
-#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* IP options, for IP_OPTIONS and the IP_RETOPTS control message. */
 static const struct { int len; unsigned char b[44]; } ipopts[] = {
@@ -2378,9 +2523,11 @@ static void dump(const struct seq *s, const char *which, const struct log *l)
 static int diff_one(const struct seq *s, int proto, int report)
 {
 	static struct log a, b;
+	char err_a[sizeof(run_error)];
 	int ra, rb, r;
 
 	ra = run(s, 0, &a);
+	snprintf(err_a, sizeof(err_a), "%s", run_error);
 	rb = run(s, proto, &b);
 	if (verbose) {
 		printf("# ---- native record of %s\n", s->name);
@@ -2391,8 +2538,8 @@ static int diff_one(const struct seq *s, int proto, int report)
 		}
 	}
 	if (ra || rb) {
-		printf("# %s: runner error (%s run): the marker datagram did not come back\n",
-		       s->name, ra ? "native" : "altudp");
+		printf("# %s: runner error (%s run): %s\n", s->name,
+		       ra ? "native" : "altudp", ra ? err_a : run_error);
 		return -1;
 	}
 	r = compare(s, a.buf, b.buf, report);
@@ -2467,7 +2614,8 @@ int main(int argc, char **argv)
 	CPU_SET(sched_getcpu(), &cpus);
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 	setup();
-	printf("# altudp protocol %d against UDP; namespaces %s, %s\n", proto,
+	printf("# %s protocol %d against UDP; namespaces %s, %s\n",
+	       proto ? "altudp" : "native UDP (runner self-check),", proto,
 	       ns_a, ns_b);
 
 	for (i = 0; do_scn && i < N(scenarios); i++) {
