@@ -387,8 +387,8 @@ body_txtime() {
 	[ "$rc" = "$1" ]
 }
 
-compare "so_txtime 4 mono a,-1 a,-1 (fq)" 2 setup_fq body_txtime 0 mono a,-1 a,-1
-compare "so_txtime 4 mono a,10,b,20 a,10,b,20 (fq)" 2 setup_fq body_txtime 0 mono a,10,b,20 a,10,b,20
+compare "so_txtime 4 mono a,-1 a,-1 (fq)" 4 setup_fq body_txtime 0 mono a,-1 a,-1
+compare "so_txtime 4 mono a,10,b,20 a,10,b,20 (fq)" 4 setup_fq body_txtime 0 mono a,10,b,20 a,10,b,20
 RUN=$((RUN + 1))
 mk_ns 1 && in1 ip link add d0 type dummy &&
 	in1 tc qdisc replace dev d0 root etf clockid CLOCK_TAI delta 400000 2>/dev/null
@@ -396,7 +396,7 @@ etf=$?
 del_nss
 if [ "$etf" = 0 ]; then
 	compare "so_txtime 4 tai a,-1 a,-1 fails (etf)" 1 setup_etf body_txtime 1 tai a,-1 a,-1
-	compare "so_txtime 4 tai a,10,b,20 a,10,b,20 (etf)" 2 setup_etf body_txtime 0 tai a,10,b,20 a,10,b,20
+	compare "so_txtime 4 tai a,10,b,20 a,10,b,20 (etf)" 4 setup_etf body_txtime 0 tai a,10,b,20 a,10,b,20
 else
 	tap_skip "so_txtime with etf" "no etf qdisc here"
 	tap_skip "so_txtime with etf, failure case" "no etf qdisc here"
