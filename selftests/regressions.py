@@ -24,6 +24,8 @@ import subprocess
 import threading
 import time
 
+from udpcmp import recv_errqueue
+
 from altudp import (Netns, altudp_protocol, ip, require_module, run_in,
                     tap_check, tap_diag, tap_end, tap_ok, tap_skip)
 
@@ -100,16 +102,7 @@ def wait_outq_zero(s, timeout=5.0):
 
 def errqueue(s):
     """(origin, code, info, data) of each sock_extended_err queued."""
-    out = []
-    while True:
-        try:
-            _, anc, _, _ = s.recvmsg(1, 512, socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            return out
-        for level, typ, data in anc:
-            if level == socket.SOL_IP and typ == IP_RECVERR:
-                ee = struct.unpack_from("IBBBBII", data)
-                out.append((ee[1], ee[3], ee[5], ee[6]))
+    return [(e[1], e[3], e[4], e[5]) for e in recv_errqueue(s)]
 
 
 class Peer:
