@@ -5,6 +5,8 @@
 #                      Debian kernel series (6.1, 6.12)
 # make check           install what is missing, build, boot each kernel in
 #                      QEMU and run selftests/ there
+# make check-debug     the same in a KASAN/kmemleak/lockdep 6.1 kernel built
+#                      from linux-source, with 100000 fuzz sequences
 # make sparse, style   sparse (C=1) and checkpatch.pl --strict
 # make fuzz            build/altudp_fuzz for selftests/fuzz.sh (make check
 #                      builds it first)
@@ -88,9 +90,12 @@ check-long: fuzz difftest
 	@ALTUDP_LONG=1 scripts/check
 
 # The sanitizer kernel (KASAN, kmemleak, lockdep) from linux-source-6.1,
-# cached under ~/.cache/altudp/debug; the suite does not boot it yet.
+# cached under ~/.cache/altudp/debug, and the whole suite in it.
 debug-kernel:
 	@scripts/debug/build
+
+check-debug: fuzz difftest
+	@scripts/debug/check
 
 demo:
 	@scripts/demo-vm
@@ -99,4 +104,4 @@ bench:
 	@bench/run
 
 .PHONY: all module clean tools install dkms-install dkms-check kos sparse style \
-	check check-long debug-kernel demo bench fuzz difftest
+	check check-long check-debug debug-kernel demo bench fuzz difftest
