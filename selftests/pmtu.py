@@ -12,7 +12,8 @@ DO/WANT/PROBE honour and INTERFACE/OMIT ignore.
 
 from altudp import Netns, ns_exec, require_module, tap_check, tap_end
 from txcmp import (IP_MTU_DISCOVER, IP_RECVERR, SO_EE_ORIGIN_LOCAL, SOL_IP, Peer,
-                   compare, errqueue, send, side_by_side)
+                   compare, send, side_by_side)
+from udpcmp import recv_errqueue
 
 MODES = ("DONT", "WANT", "DO", "PROBE", "INTERFACE", "OMIT")
 
@@ -26,7 +27,7 @@ def check(ns, peer, where, sizes):
                 res = []
                 for n in sizes:
                     res.append(send(s, bytes(n), addr=peer.addr))
-                    res.append(errqueue(s))
+                    res.append(recv_errqueue(s))
                 return res
 
             desc = "%s, IP_PMTUDISC_%s%s" % (where, name, ", IP_RECVERR" if recverr else "")

@@ -19,8 +19,9 @@ import time
 
 from altudp import Netns, require_module, tap_check, tap_end
 from txcmp import (MSG_ZEROCOPY, SO_EE_ORIGIN_ZEROCOPY, SO_ZEROCOPY, SOL_UDP, UDP_SEGMENT,
-                   Peer, compare, errqueue, ethtool, send, side_by_side,
+                   Peer, compare, ethtool, send, side_by_side,
                    wait_outq_zero)
+from udpcmp import recv_errqueue
 
 ZC, MORE = MSG_ZEROCOPY, socket.MSG_MORE
 GSO = [(SOL_UDP, UDP_SEGMENT, struct.pack("H", 1000))]
@@ -41,7 +42,7 @@ def notifications(s, sends):
     got = []
     end = time.monotonic() + 2
     while time.monotonic() < end:
-        got += [(e[0], e[1], e[3], e[5], e[6]) for e in errqueue(s)]
+        got += [(e[0], e[1], e[3], e[4], e[5]) for e in recv_errqueue(s)]
         if any(e[4] >= sends - 1 for e in got):
             break
         select.select([], [], [s], 0.05)

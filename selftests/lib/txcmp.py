@@ -81,20 +81,6 @@ def wait_outq_zero(sock, timeout=5.0):
         time.sleep(0.02)
 
 
-def errqueue(sock):
-    """The sock_extended_err tuples (errno, origin, type, code, pad, info,
-    data) waiting on the socket's error queue."""
-    out = []
-    while True:
-        try:
-            _, anc, _, _ = sock.recvmsg(1, 512, socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)
-        except BlockingIOError:
-            return out
-        for level, typ, data in anc:
-            if level == SOL_IP and typ == IP_RECVERR:
-                out.append(struct.unpack_from("IBBBBII", data))
-
-
 def ethtool(ns_name, dev, *feats):
     """ethtool -K dev FEATURE on|off ... in a namespace; returns the
     features then active, {"scatter-gather": "on", ...}."""
@@ -298,13 +284,26 @@ def side_by_side(ns, peer, scenario, opts=(), idle=0.15):
     return runs
 
 
+def _short(v):
+    """v for a diagnostic: bytes as their length and first bytes."""
+    if isinstance(v, (bytes, bytearray)):
+        return "<%d bytes %s%s>" % (len(v), v[:8].hex(), "..." if len(v) > 8 else "")
+    if isinstance(v, list):
+        return "[%s]" % ", ".join(_short(x) for x in v)
+    if isinstance(v, tuple):
+        return "(%s)" % ", ".join(_short(x) for x in v)
+    return repr(v)
+
+
 def first_diff(a, b):
     if isinstance(a, list) and isinstance(b, list):
         for i, (x, y) in enumerate(zip(a, b)):
             if x != y:
-                return "[%d] native %r, altudp %r" % (i, x, y)
-        return "lengths: native %d, altudp %d" % (len(a), len(b))
-    return "native %r, altudp %r" % (a, b)
+                return "[%d] native %s, altudp %s (native %s, altudp %s)" % (
+                    i, _short(x), _short(y), _short(a), _short(b))
+        return "lengths: native %d, altudp %d (native %s, altudp %s)" % (
+            len(a), len(b), _short(a), _short(b))
+    return "native %s, altudp %s" % (_short(a), _short(b))
 
 
 def same(desc, native, alt):
