@@ -16,6 +16,7 @@ and header checksum, so that the two runs can be compared with ==.
 import collections
 import errno
 import fcntl
+import os
 import re
 import select
 import socket
@@ -269,6 +270,19 @@ def side_by_side(ns, peer, scenario, opts=(), idle=0.15):
     in the same namespaces; returns {"native": Run, "altudp": Run}."""
     runs = {}
     peer.collect(0.01)
+    # veth queues a datagram to the sending CPU's backlog: a sender moved to
+    # another CPU between two sends can see them received out of order, in
+    # one run and not the other.  One CPU keeps the order comparable.
+    cpus = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cpus)})
+    try:
+        _runs(ns, peer, scenario, opts, idle, runs)
+    finally:
+        os.sched_setaffinity(0, cpus)
+    return runs
+
+
+def _runs(ns, peer, scenario, opts, idle, runs):
     for name, proto in kinds():
         a0, b0 = counters(ns.a), counters(ns.b)
         s = sender(ns, proto, opts)
@@ -281,7 +295,6 @@ def side_by_side(ns, peer, scenario, opts=(), idle=0.15):
         runs[name] = Run(results=results, payloads=payloads, frames=frames,
                          records=frame_records(frames), outq=q,
                          tx=delta(a0, counters(ns.a)), rx=delta(b0, counters(ns.b)))
-    return runs
 
 
 def _short(v):
