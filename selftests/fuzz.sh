@@ -89,11 +89,7 @@ if [ -z "${ALTUDP_KO:-}" ]; then
 	tap_skip "rmmod altudp after fuzzing" "ALTUDP_KO not set (run under scripts/vm)"
 	tap_end
 fi
-for _ in $(seq 50); do
-	rmmod altudp 2>/dev/null && break
-	sleep 0.1
-done
-if [ -d /sys/module/altudp ]; then
+if ! rmmod_altudp; then
 	tap_fail "rmmod altudp after fuzzing" "refcnt $(cat /sys/module/altudp/refcnt)"
 else
 	tap_ok "rmmod altudp after fuzzing"

@@ -15,7 +15,7 @@ import struct
 
 from altudp import Netns, ip, ns_exec, require_module, run_in, tap_check, tap_end
 from udpcmp import IP_MTU_DISCOVER, IP_PKTINFO, IP_PMTUDISC_DO, KINDS, Capture, add_veth, \
-    hexdiff, mask_ip, new_sock
+    bound_sock, hexdiff, mask_ip, new_sock
 
 require_module()
 
@@ -63,10 +63,7 @@ def send_both(ns, cap, count, setup, send):
     out = []
     for _, proto in KINDS:
         cap.frames(0, 0)
-        s = new_sock(ns.a, proto)
-        s.bind(("0.0.0.0", SPORT))
-        for o in setup:
-            s.setsockopt(*o)
+        s = bound_sock(ns.a, proto, SPORT, setup)
         send(s)
         s.close()
         out.append(cap.frames(count))
@@ -135,9 +132,7 @@ def priorities(ns):
             "type filter hook postrouting priority 0;\n" + rules + "}\n}\n")
     for (_, proto), sport in zip(KINDS, sports):
         for _, opt, _ in cases:
-            s = new_sock(ns.a, proto)
-            s.bind(("0.0.0.0", sport))
-            s.setsockopt(*opt)
+            s = bound_sock(ns.a, proto, sport, [opt])
             s.sendto(b"p" * 100, (ns.addr_b, PORT))
             s.close()
     out = ns_exec(ns.a, "nft", "list", "chain", "ip", "hdr", "post").stdout

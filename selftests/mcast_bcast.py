@@ -14,7 +14,7 @@ import socket
 import struct
 
 from altudp import Netns, require_module, run_in, tap_check, tap_end
-from udpcmp import KINDS, Capture, hexdiff, outcome, new_sock
+from udpcmp import KINDS, Capture, bound_sock, hexdiff, new_sock, outcome
 
 require_module()
 
@@ -71,10 +71,7 @@ def run_kinds(ns, cap, receivers, setup, dst, payload=b"x" * 200):
     runs = []
     for _, proto in KINDS:
         cap.frames(0, 0)
-        s = new_sock(ns.a, proto)
-        s.bind(("0.0.0.0", SPORT))
-        for o in setup:
-            s.setsockopt(*o)
+        s = bound_sock(ns.a, proto, SPORT, setup)
         res = outcome(s.sendto, payload, dst)
         s.close()
         got = [received(r, wait if res[0] == "ok" else 0.01) for r, wait in receivers]

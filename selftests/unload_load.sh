@@ -210,11 +210,7 @@ tap_check "the sender went on sending ($sent datagrams)" test "$ready" = ready -
 exec {to}>&-
 wait "$sender"
 tap_check "sender exited cleanly" test $? = 0
-for _ in $(seq 50); do
-	rmmod altudp 2>/dev/null && break
-	sleep 0.1
-done
-if [ -d /sys/module/altudp ]; then
+if ! rmmod_altudp; then
 	tap_fail "rmmod once the sender is gone" "refcnt $(</sys/module/altudp/refcnt)"
 else
 	tap_ok "rmmod once the sender is gone"

@@ -119,3 +119,13 @@ altudp_protocol() {
 require_module() {
 	altudp_loaded || skip_all "altudp module not loaded"
 }
+
+# rmmod altudp, retrying for 5 s while the last sockets are being freed.
+rmmod_altudp() {
+	local _
+	for _ in $(seq 50); do
+		rmmod altudp 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -59,6 +59,16 @@ def new_sock(ns, proto, type_=socket.SOCK_DGRAM):
     return run_in(ns, socket.socket, socket.AF_INET, type_, proto)
 
 
+def bound_sock(ns, proto, port, opts=()):
+    """A datagram socket of proto in ns bound to (0.0.0.0, port), with the
+    (level, name, value) setsockopt triples of opts applied."""
+    s = new_sock(ns, proto)
+    s.bind(("0.0.0.0", port))
+    for o in opts:
+        s.setsockopt(*o)
+    return s
+
+
 def sockaddr_in(addr, port, family=socket.AF_INET):
     return struct.pack("=H", family) + struct.pack("!H", port) + \
         socket.inet_aton(addr) + bytes(8)
