@@ -15,7 +15,6 @@ runs the threaded races longer.
 """
 
 import errno
-import fcntl
 import os
 import select
 import socket
@@ -24,10 +23,13 @@ import subprocess
 import threading
 import time
 
+from txcmp import (DPORT, IP_MTU_DISCOVER, MSG_PROBE, MSG_ZEROCOPY, SO_NO_CHECK, SO_ZEROCOPY,
+                   SOL_UDP, UDP_CORK, UDP_SEGMENT, Peer, kinds, send, sender, set_mtu,
+                   side_by_side, wait_outq_zero)
 from udpcmp import recv_errqueue
 
-from altudp import (Netns, altudp_protocol, ip, require_module, run_in,
-                    tap_check, tap_diag, tap_end, tap_ok, tap_skip)
+from altudp import (Netns, ip, require_module, run_in, tap_check, tap_diag, tap_end,
+                    tap_ok, tap_skip)
 
 LONG = os.environ.get("ALTUDP_LONG") == "1"
 LEAK_LOOPS = 100000 if LONG else 10000
@@ -38,35 +40,17 @@ RACE_SECONDS = 10.0 if LONG else 1.5
 # would be 640 kB over 10000 sends.
 SLAB_TOLERANCE_KB = 256
 
-SOL_UDP = 17
-UDP_CORK = 1
-UDP_SEGMENT = 103
-SO_NO_CHECK = 11
-SO_RCVBUFFORCE = 33
 SO_TIMESTAMPING = 37
-SO_ZEROCOPY = 60
-MSG_PROBE = 0x10
-MSG_ZEROCOPY = 0x4000000
 MORE = socket.MSG_MORE
 IP_OPTIONS = 4
 IP_RETOPTS = 7
-IP_RECVERR = 11
-IP_MTU_DISCOVER = 10
 IP_PMTUDISC_DONT, IP_PMTUDISC_DO = 0, 2
 SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1
 SOF_TIMESTAMPING_SOFTWARE = 1 << 4
 SOF_TIMESTAMPING_OPT_ID = 1 << 7
-SIOCOUTQ = 0x5411
-SIOCSIFMTU = 0x8922
-ETH_P_ALL = 3
-PACKET_OUTGOING = 4
 NOP4 = b"\x01\x01\x01\x00"              # NOP NOP NOP EOL: a 24-byte IP header
 RR8 = b"\x07\x07\x04\x00\x00\x00\x00\x00"   # record route, one slot
-SPORT, DPORT = 4000, 5000
-
-KINDS = (("native", 0), ("altudp", altudp_protocol()))
-
-
+KINDS = kinds()
 PATTERN = bytes(range(251)) * 263      # 251 is prime: seeds shift it
 
 
@@ -83,130 +67,29 @@ def result(fn, *args):
         return errno.errorcode.get(e.errno, str(e.errno))
 
 
-def send(s, data, flags=0, addr=None, anc=()):
-    if addr is None:
-        return result(s.sendmsg, [data], list(anc), flags)
-    return result(s.sendmsg, [data], list(anc), flags, addr)
-
-
-def outq(s):
-    return struct.unpack("i", fcntl.ioctl(s.fileno(), SIOCOUTQ, bytes(4)))[0]
-
-
-def wait_outq_zero(s, timeout=5.0):
-    end = time.monotonic() + timeout
-    while outq(s) and time.monotonic() < end:
-        time.sleep(0.02)
-    return outq(s)
-
-
 def errqueue(s):
     """(origin, code, info, data) of each sock_extended_err queued."""
     return [(e[1], e[3], e[4], e[5]) for e in recv_errqueue(s)]
 
 
-class Peer:
-    """A UDP receiver on (addr_b, DPORT) and an AF_PACKET capture on if_b."""
-
-    def __init__(self, ns):
-        self.ns = ns
-        self.addr = (ns.addr_b, DPORT)
-        self.rx = run_in(ns.b, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
-        self.rx.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
-        self.rx.bind(self.addr)
-        self.rx.setblocking(False)
-        self.cap = run_in(ns.b, socket.socket, socket.AF_PACKET, socket.SOCK_RAW,
-                          socket.htons(ETH_P_ALL))
-        self.cap.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
-        self.cap.bind((ns.if_b, ETH_P_ALL))
-        self.cap.setblocking(False)
-
-    def close(self):
-        self.rx.close()
-        self.cap.close()
-
-    def collect(self, idle=0.1):
-        """(payloads, frames) until nothing arrived for idle seconds.  A
-        frame is reduced to its IP header fields but the IP id and header
-        checksum, which differ between any two senders (per-destination
-        id generator), plus the UDP header of first fragments."""
-        payloads, frames = [], []
-        src = socket.inet_aton(self.ns.addr_a)
-        while select.select([self.rx, self.cap], [], [], idle)[0]:
-            while True:
-                try:
-                    payloads.append(self.rx.recv(65536))
-                except BlockingIOError:
-                    break
-            while True:
-                try:
-                    data, addr = self.cap.recvfrom(70000)
-                except BlockingIOError:
-                    break
-                pkt = data[14:]
-                if addr[2] == PACKET_OUTGOING or data[12:14] != b"\x08\x00" or \
-                        pkt[12:16] != src:
-                    continue
-                ihl = (pkt[0] & 15) * 4
-                tot, _, frag = struct.unpack_from("!HHH", pkt, 2)
-                rec = (tot, pkt[1], pkt[8], frag, pkt[20:ihl])
-                if frag & 0x1fff == 0:
-                    rec += struct.unpack_from("!HHH", pkt, ihl)
-                frames.append(rec)
-        return payloads, frames
+def wire(run):
+    """The frames' header records (txcmp.frame_records()) with the bytes
+    of their IP options."""
+    return [dict(r, opts=pkt[20:r["ihl"]]) for r, (pkt, _) in zip(run.records, run.frames)]
 
 
-class Run:
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
-
-
-def sender(ns, proto, opts=()):
-    s = run_in(ns.a, socket.socket, socket.AF_INET, socket.SOCK_DGRAM, proto)
-    for level, name, value in opts:
-        s.setsockopt(level, name, value)
-    s.bind((ns.addr_a, SPORT))
-    return s
-
-
-def side_by_side(ns, peer, scenario, opts=(), before=None):
-    """scenario(sock) -> results, run on a native then an altudp socket;
-    before(kind) runs first (e.g. to arm a trace)."""
-    runs = {}
-    peer.collect(0.01)
-    for kind, proto in KINDS:
-        if before:
-            before(kind)
-        s = sender(ns, proto, opts)
-        try:
-            results = scenario(s)
-            payloads, frames = peer.collect()
-            q = wait_outq_zero(s)
-        finally:
-            s.close()
-        runs[kind] = Run(results=results, payloads=payloads, frames=frames, outq=q)
-    return runs
-
-
-def same(desc, runs, fields=("results", "payloads", "frames")):
-    """One point: the runs agree on fields and both send buffers drained."""
+def same(desc, runs):
+    """One point: the runs agree on send results, payloads and frames, and
+    both send buffers drained."""
     n, a = runs["native"], runs["altudp"]
-    diff = ["%s: native %r, altudp %r" % (f, getattr(n, f), getattr(a, f))
-            for f in fields if getattr(n, f) != getattr(a, f)]
+    diff = ["%s: native %r, altudp %r" % (f, g(n), g(a))
+            for f, g in (("results", lambda r: r.results), ("payloads", lambda r: r.payloads),
+                         ("frames", wire)) if g(n) != g(a)]
     if n.outq or a.outq:
         diff.append("SIOCOUTQ not back to 0: native %d, altudp %d" % (n.outq, a.outq))
     for d in diff:
         tap_diag(desc + ": " + d[:1500])
     return tap_check(not diff, desc, "differs from native UDP" if diff else "")
-
-
-def set_mtu(ns, mtu):
-    """Both ends of the veth (SIOCSIFMTU: quicker than running ip)."""
-    for n, dev in ((ns.a, ns.if_a), (ns.b, ns.if_b)):
-        def setmtu():
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-                fcntl.ioctl(s, SIOCSIFMTU, struct.pack("16si", dev.encode(), mtu))
-        run_in(n, setmtu)
 
 
 def trace_lines(event, on):

@@ -265,9 +265,11 @@ def sender(ns, proto, opts=()):
     return s
 
 
-def side_by_side(ns, peer, scenario, opts=(), idle=0.15):
+def side_by_side(ns, peer, scenario, opts=(), idle=0.15, before=None):
     """Run scenario(sock) -> results with a native then an altudp sender
-    in the same namespaces; returns {"native": Run, "altudp": Run}."""
+    in the same namespaces; returns {"native": Run, "altudp": Run}.
+    before(name), when given, runs before each sender is made (to arm a
+    trace, say)."""
     runs = {}
     peer.collect(0.01)
     # veth queues a datagram to the sending CPU's backlog: a sender moved to
@@ -276,14 +278,16 @@ def side_by_side(ns, peer, scenario, opts=(), idle=0.15):
     cpus = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(cpus)})
     try:
-        _runs(ns, peer, scenario, opts, idle, runs)
+        _runs(ns, peer, scenario, opts, idle, before, runs)
     finally:
         os.sched_setaffinity(0, cpus)
     return runs
 
 
-def _runs(ns, peer, scenario, opts, idle, runs):
+def _runs(ns, peer, scenario, opts, idle, before, runs):
     for name, proto in kinds():
+        if before:
+            before(name)
         a0, b0 = counters(ns.a), counters(ns.b)
         s = sender(ns, proto, opts)
         try:
