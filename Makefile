@@ -76,7 +76,7 @@ check: fuzz difftest
 # The selftests' fuzzer, built here rather than in the emulated test VM.
 fuzz: build/altudp_fuzz
 
-build/altudp_fuzz: selftests/fuzz/altudp_fuzz.c
+build/altudp_fuzz: selftests/fuzz/altudp_fuzz.c selftests/lib/altudp_test.h
 	@mkdir -p build
 	$(CC) -O2 -Wall -pthread -o $@ $<
 

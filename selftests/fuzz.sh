@@ -27,7 +27,7 @@ run=(--seconds "$secs") what="$secs s" again="ALTUDP_FUZZ_SECONDS=$secs"
 # else a build in /tmp (slow under emulation).
 src=$ALTUDP_TOP/selftests/fuzz/altudp_fuzz.c
 bin=$ALTUDP_TOP/build/altudp_fuzz
-if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$ALTUDP_TOP/selftests/lib/altudp_test.h" -nt "$bin" ]; then
 	bin=$(mktemp /tmp/altudp_fuzz.XXXXXX)
 	at_exit rm -f "$bin"
 	if ! out=$(gcc -O2 -Wall -pthread -o "$bin" "$src" 2>&1); then

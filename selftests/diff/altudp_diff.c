@@ -60,27 +60,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef UDP_CORK
-#define UDP_CORK 1
-#endif
-#ifndef UDP_SEGMENT
-#define UDP_SEGMENT 103
-#endif
-#ifndef SOL_UDP
-#define SOL_UDP 17
-#endif
-#ifndef SO_ZEROCOPY
-#define SO_ZEROCOPY 60
-#endif
-#ifndef MSG_ZEROCOPY
-#define MSG_ZEROCOPY 0x4000000
-#endif
-#ifndef MSG_PROBE
-#define MSG_PROBE 0x10		/* include/linux/socket.h, not in libc */
-#endif
-#ifndef SO_EE_ORIGIN_ZEROCOPY
-#define SO_EE_ORIGIN_ZEROCOPY 5
-#endif
+#include "../lib/altudp_test.h"
 
 #define NET		"10.99.6."
 #define IF_A		"veth-a"
@@ -2483,27 +2463,6 @@ static void tap(int ok, const char *fmt, ...)
 	tap_failed += !ok;
 }
 
-static int read_protocol(void)
-{
-	FILE *f = fopen("/sys/module/altudp/parameters/protocol", "r");
-	int p = -1;
-
-	if (f) {
-		if (fscanf(f, "%d", &p) != 1)
-			p = -1;
-		fclose(f);
-	}
-	return p;
-}
-
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
 /* A whole record, to $ALTUDP_DIFF_DUMP/<name>.<which>. */
 static void dump(const struct seq *s, const char *which, const struct log *l)
 {
@@ -2597,7 +2556,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (proto < 0)
-		proto = read_protocol();
+		proto = altudp_protocol();
 	if (proto < 0) {
 		printf("1..0 # SKIP altudp module not loaded\n");
 		return 0;
@@ -2632,7 +2591,7 @@ int main(int argc, char **argv)
 
 	if (count > 0 && !only) {
 		int differ = 0, errors = 0, reported = 0;
-		double t0 = now(), dt;
+		double t0 = now_seconds(), dt;
 		char name[64];
 
 		for (i = 0; i < count; i++) {
@@ -2655,7 +2614,7 @@ int main(int argc, char **argv)
 				}
 			}
 		}
-		dt = now() - t0;
+		dt = now_seconds() - t0;
 		printf("# random: seeds %llu..%llu: %d sequences ran, %d differed, %d runner errors, %.1f s (%.1f sequences/s)\n",
 		       seed, seed + i - 1, i, differ, errors, dt, i / dt);
 		tap(!differ && !errors,

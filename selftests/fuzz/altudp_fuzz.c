@@ -41,20 +41,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef MSG_ZEROCOPY
-#define MSG_ZEROCOPY 0x4000000
-#endif
-#ifndef SO_ZEROCOPY
-#define SO_ZEROCOPY 60
-#endif
-#ifndef MSG_PROBE
-#define MSG_PROBE 0x10
-#endif
-#ifndef SOL_UDP
-#define SOL_UDP 17
-#endif
-#define UDP_CORK_OPT	1
-#define UDP_SEGMENT_OPT	103
+#include "../lib/altudp_test.h"
+
 #define SIOCOUTQ_IOCTL	0x5411
 #define SIOCINQ_IOCTL	0x541b
 #define MAX_LEN		70000
@@ -257,7 +245,7 @@ static size_t rand_cmsgs(struct rng *r, unsigned char *buf, size_t size)
 			break;
 		case 6:
 			level = SOL_UDP;
-			type = chance(r, 80) ? UDP_SEGMENT_OPT : below(r, 128);
+			type = chance(r, 80) ? UDP_SEGMENT : below(r, 128);
 			break;
 		default:
 			level = chance(r, 50) ? (int)next(r) : (int)below(r, 300);
@@ -272,7 +260,7 @@ static size_t rand_cmsgs(struct rng *r, unsigned char *buf, size_t size)
 				pi.ipi_spec_dst = cfg.src;
 			memcpy(d, &pi, sizeof(pi));
 			dlen = sizeof(pi);
-		} else if (level == SOL_UDP && type == UDP_SEGMENT_OPT && chance(r, 80)) {
+		} else if (level == SOL_UDP && type == UDP_SEGMENT && chance(r, 80)) {
 			uint16_t g = chance(r, 70) ? 1 + below(r, 1500) : next(r);
 
 			memcpy(d, &g, 2);
@@ -401,7 +389,7 @@ static void op_setsockopt(struct rng *r, int fd)
 		break;
 	case 4:
 		level = SOL_UDP;
-		name = chance(r, 70) ? (chance(r, 50) ? UDP_CORK_OPT : UDP_SEGMENT_OPT) :
+		name = chance(r, 70) ? (chance(r, 50) ? UDP_CORK : UDP_SEGMENT) :
 				      below(r, 128);
 		break;
 	default:
@@ -531,11 +519,11 @@ static void *racer(void *arg)
 			break;
 		case 2:
 			v = below(&r, 2);
-			setsockopt(fd, SOL_UDP, UDP_CORK_OPT, &v, sizeof(v));
+			setsockopt(fd, SOL_UDP, UDP_CORK, &v, sizeof(v));
 			break;
 		case 3:
 			v = chance(&r, 50) ? 0 : 1 + below(&r, 1500);
-			setsockopt(fd, SOL_UDP, UDP_SEGMENT_OPT, &v, sizeof(v));
+			setsockopt(fd, SOL_UDP, UDP_SEGMENT, &v, sizeof(v));
 			break;
 		case 4:
 			v = below(&r, 6);
@@ -599,32 +587,16 @@ static void sequence(uint64_t seed)
 
 static unsigned long tainted(void)
 {
-	unsigned long t = 0;
-	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
-
-	if (f) {
-		if (fscanf(f, "%lu", &t) != 1)
-			t = 0;
-		fclose(f);
-	}
-	return t;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+	return read_long_file("/proc/sys/kernel/tainted", 0);
 }
 
 static void child(uint64_t seed, uint64_t count, double seconds)
 {
 	unsigned long taint = tainted();
-	double end = now() + seconds;
+	double end = now_seconds() + seconds;
 
 	signal(SIGPIPE, SIG_IGN);
-	for (uint64_t i = 0; (!count || i < count) && (count || now() < end); i++) {
+	for (uint64_t i = 0; (!count || i < count) && (count || now_seconds() < end); i++) {
 		atomic_store(&sh->seed, seed + i);
 		sequence(seed + i);
 		atomic_fetch_add(&sh->sequences, 1);
@@ -679,14 +651,11 @@ int main(int argc, char **argv)
 			return usage();
 		i++;
 	}
+	if (cfg.proto < 0)
+		cfg.proto = altudp_protocol();
 	if (cfg.proto < 0) {
-		FILE *f = fopen("/sys/module/altudp/parameters/protocol", "r");
-
-		if (!f || fscanf(f, "%d", &cfg.proto) != 1) {
-			fprintf(stderr, "altudp_fuzz: altudp is not loaded\n");
-			return 2;
-		}
-		fclose(f);
+		fprintf(stderr, "altudp_fuzz: altudp is not loaded\n");
+		return 2;
 	}
 	if (inet_pton(AF_INET, dst, &cfg.dst) != 1 || inet_pton(AF_INET, src, &cfg.src) != 1 ||
 	    cfg.ops < 1)
@@ -707,14 +676,14 @@ int main(int argc, char **argv)
 	if (!pid)
 		child(seed, count, seconds);
 
-	stuck_since = now();
+	stuck_since = now_seconds();
 	while (waitpid(pid, &status, WNOHANG) == 0) {
 		uint64_t done = atomic_load(&sh->sequences);
 
 		if (done != last) {
 			last = done;
-			stuck_since = now();
-		} else if (now() - stuck_since > STUCK_SECONDS) {
+			stuck_since = now_seconds();
+		} else if (now_seconds() - stuck_since > STUCK_SECONDS) {
 			snprintf(sh->why, sizeof(sh->why), "a sequence made no progress for %d s",
 				 STUCK_SECONDS);
 			kill(pid, SIGKILL);
