@@ -90,9 +90,10 @@ if [ -z "${ALTUDP_KO:-}" ]; then
 	tap_end
 fi
 if ! rmmod_altudp; then
-	tap_fail "rmmod altudp after fuzzing" "refcnt $(cat /sys/module/altudp/refcnt)"
+	tap_fail "rmmod altudp after fuzzing" "refcnt $(cat /sys/module/altudp/refcnt) after $RMMOD_WAITED s"
+	tap_diag "$(grep -i altudp /proc/net/protocols)"
 else
-	tap_ok "rmmod altudp after fuzzing"
+	tap_ok "rmmod altudp after fuzzing (in $RMMOD_WAITED s)"
 	tap_check "insmod altudp again" insmod "$ALTUDP_KO"
 fi
 tap_end

@@ -120,12 +120,18 @@ require_module() {
 	altudp_loaded || skip_all "altudp module not loaded"
 }
 
-# rmmod altudp, retrying for 5 s while the last sockets are being freed.
+# rmmod altudp, retrying for up to SECONDS (default 60) while the last
+# sockets are freed: a closed UDP socket drops its module reference once
+# its last skb in flight is freed and, as it had a port, an RCU grace
+# period later (SOCK_RCU_FREE); a debug kernel with a long backlog of
+# callbacks after heavy traffic can take seconds to get there.
+# RMMOD_WAITED is set to the seconds it took.
 rmmod_altudp() {
-	local _
-	for _ in $(seq 50); do
-		rmmod altudp 2>/dev/null && return 0
-		sleep 0.1
+	local start=$SECONDS
+	until rmmod altudp 2>/dev/null; do
+		RMMOD_WAITED=$((SECONDS - start))
+		[ "$RMMOD_WAITED" -lt "${1:-60}" ] || return 1
+		sleep 0.2
 	done
-	return 1
+	RMMOD_WAITED=$((SECONDS - start))
 }
