@@ -24,8 +24,8 @@ import threading
 import time
 
 from txcmp import (DPORT, IP_MTU_DISCOVER, MSG_PROBE, MSG_ZEROCOPY, SO_NO_CHECK, SO_ZEROCOPY,
-                   SOL_UDP, UDP_CORK, UDP_SEGMENT, Peer, kinds, send, sender, set_mtu,
-                   side_by_side, wait_outq_zero)
+                   SOL_UDP, UDP_CORK, UDP_SEGMENT, Peer, first_diff, kinds, send, sender,
+                   set_mtu, side_by_side, wait_outq_zero)
 from udpcmp import recv_errqueue
 
 from altudp import (Netns, ip, require_module, run_in, tap_check, tap_diag, tap_end,
@@ -82,9 +82,8 @@ def same(desc, runs):
     """One point: the runs agree on send results, payloads and frames, and
     both send buffers drained."""
     n, a = runs["native"], runs["altudp"]
-    diff = ["%s: native %r, altudp %r" % (f, g(n), g(a))
-            for f, g in (("results", lambda r: r.results), ("payloads", lambda r: r.payloads),
-                         ("frames", wire)) if g(n) != g(a)]
+    vn, va = ({"results": r.results, "payloads": r.payloads, "frames": wire(r)} for r in (n, a))
+    diff = ["%s: %s" % (k, first_diff(vn[k], va[k])) for k in vn if vn[k] != va[k]]
     if n.outq or a.outq:
         diff.append("SIOCOUTQ not back to 0: native %d, altudp %d" % (n.outq, a.outq))
     for d in diff:
