@@ -81,9 +81,11 @@ build/altudp_fuzz: selftests/fuzz/altudp_fuzz.c selftests/lib/altudp_test.h
 	$(CC) -O2 -Wall -pthread -o $@ $<
 
 # The differential runner and the mutant module of its self-test
-# (selftests/diff.sh, selftests/diff_selftest.sh), built before the VMs boot.
+# (selftests/diff.sh, selftests/diff_selftest.sh) and the zerocopy race
+# (selftests/zerocopy_race.sh), built before the VMs boot.
 difftest:
 	@$(MAKE) -s -C selftests/diff O=$(CURDIR)/build/diff
+	@$(MAKE) -s -C selftests/zc_race O=$(CURDIR)/build
 	@scripts/build-mutant
 
 check-long: fuzz difftest

@@ -150,7 +150,15 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 			uarg = msg_zerocopy_realloc(sk, length, skb_zcopy(skb));
 			if (!uarg)
 				return -ENOBUFS;
-			extra_uref = !skb_zcopy(skb);	/* only ref on new uarg */
+			/* Differs from 6.1/6.12's __ip_append_data(), which
+			 * takes !skb_zcopy(skb): when a lockless send moved
+			 * sk_zckey since the corked datagram's last append,
+			 * msg_zerocopy_realloc() returns a new uarg even
+			 * though that datagram has one.  Its only reference
+			 * is then ours, and the kernel leaks it (and with it
+			 * the socket).
+			 */
+			extra_uref = uarg != skb_zcopy(skb);
 			if (rt->dst.dev->features & NETIF_F_SG &&
 			    csummode == CHECKSUM_PARTIAL) {
 				paged = true;
@@ -404,6 +412,11 @@ alloc_new_skb:
 		length -= copy;
 	}
 
+	/* A new uarg that no new skb took (see extra_uref above): drop
+	 * our reference, which completes its id as copied.
+	 */
+	if (extra_uref)
+		net_zcopy_put(uarg);
 	if (wmem_alloc_delta)
 		refcount_add(wmem_alloc_delta, &sk->sk_wmem_alloc);
 	return 0;
