@@ -11,6 +11,7 @@
 #                       there.  They exist only inside the test VM and are
 #                       removed on exit (at_exit CMD adds more cleanups).
 # The module:           altudp_loaded, altudp_protocol, require_module.
+# The kernel:           kasan_enabled.
 
 TEST_NAME=$(basename "$0")
 TEST_NAME=${TEST_NAME%.*}
@@ -114,6 +115,12 @@ altudp_protocol() {
 	cat /sys/module/altudp/parameters/protocol 2>/dev/null ||
 		sed -n 's/^#define[[:space:]]*IPPROTO_ALTUDP[[:space:]]*\([0-9]*\).*/\1/p' \
 			"$ALTUDP_TOP/include/uapi/linux/altudp.h"
+}
+
+# A KASAN kernel, whose quarantine keeps freed objects: slab use grows
+# with any traffic, so slab-growth points do not apply there.
+kasan_enabled() {
+	grep -qw __asan_load8 /proc/kallsyms
 }
 
 require_module() {
