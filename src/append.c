@@ -154,9 +154,10 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 			 * takes !skb_zcopy(skb): when a lockless send moved
 			 * sk_zckey since the corked datagram's last append,
 			 * msg_zerocopy_realloc() returns a new uarg even
-			 * though that datagram has one.  Its only reference
-			 * is then ours, and the kernel leaks it (and with it
-			 * the socket).
+			 * though that datagram has one.  Its first reference
+			 * is then ours: the kernel gives it to no skb (a new
+			 * skb takes one more) and never drops it, leaking the
+			 * uarg and the socket it holds.
 			 */
 			extra_uref = uarg != skb_zcopy(skb);
 			if (rt->dst.dev->features & NETIF_F_SG &&
