@@ -516,8 +516,36 @@ int altudp_ip_append_data(struct sock *sk, struct flowi4 *fl4,
 }
 
 /*
+ * Not in 6.1's or 6.12's __ip_make_skb(): the skbs bound for the
+ * frag_list give up their zerocopy state here.  Each would keep its own
+ * uarg reference there, but the copy made for a loopback receive
+ * (skb_orphan_frags_rx()) releases the first skb's only.  A broadcast or
+ * multicast datagram that ip_mc_output() loops back to its sender's own
+ * receive queue then holds the uarg, and through it the socket, until
+ * that queue is purged when the socket is freed:
+ * closed unread, the socket leaks, as it does with the kernel's UDP.
+ * The data is a copy already (a datagram longer than the MTU is not
+ * CHECKSUM_PARTIAL, so not zerocopy): this only drops the references,
+ * unless page frags were appended, which are copied again.
+ */
+static int altudp_orphan_frag_list(struct sk_buff_head *queue, gfp_t gfp)
+{
+	struct sk_buff *skb = skb_peek(queue);
+
+	if (!skb)
+		return 0;
+	while (!skb_queue_is_last(queue, skb)) {
+		skb = skb_queue_next(queue, skb);
+		if (skb_orphan_frags_rx(skb, gfp))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
  * __ip_make_skb(): combine the queued fragments into one datagram, the
  * first skb carrying the rest on its frag_list, and write the IP header.
+ * ERR_PTR(-ENOBUFS), the queue flushed, if the copy above fails.
  */
 struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 				  struct sk_buff_head *queue,
@@ -532,6 +560,11 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 	struct iphdr *iph;
 	u8 pmtudisc, ttl;
 	__be16 df = 0;
+
+	if (altudp_orphan_frag_list(queue, sk->sk_allocation)) {
+		altudp_flush_queue(sk, queue, cork);
+		return ERR_PTR(-ENOBUFS);
+	}
 
 	skb = __skb_dequeue(queue);
 	if (!skb)

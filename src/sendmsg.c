@@ -33,8 +33,10 @@ int altudp_push_pending_frames(struct sock *sk)
 	int err = 0;
 
 	skb = __altudp_make_skb(sk, fl4, &sk->sk_write_queue, &inet->cork.base);
-	if (!skb)
+	if (IS_ERR_OR_NULL(skb)) {
+		err = PTR_ERR(skb);
 		goto out;
+	}
 
 	err = altudp_send_skb(skb, fl4, &inet->cork.base);
 
