@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""MSG_ZEROCOPY datagrams longer than the MTU, looped back to the
-sender's own socket (broadcast, multicast), the socket then closed unread.
+"""MSG_ZEROCOPY datagrams longer than the MTU they were built for, sent
+whole with their frag_list: looped back to the sender's own socket
+(broadcast, multicast), or with a TX timestamp after the MTU grew under
+the cork; the socket then closed unread.
 
 Such a datagram is copied, but each of its skbs holds the zerocopy uarg,
-and the kernel's loopback receive copy (skb_orphan_frags_rx()) releases
-the first skb's reference only.  With 6.1's and 6.12's UDP the skbs of
-the datagram's frag_list keep theirs from the socket's own receive
-queue, which is purged only when the socket is freed: it never is.
-altudp_make_skb() drops them first.  The check: every altudp socket
+and the copies made for the loopback receive and for the timestamp
+(skb_orphan_frags_rx()) release the first skb's reference only.  With
+6.1's and 6.12's UDP the skbs of the frag_list keep theirs from the
+socket's own receive or error queue, which is purged only when the
+socket is freed: it never is.  __altudp_make_skb() drops them first.  The check: every altudp socket
 freed (the module's refcount back where it was) within 60 s of the last
 close.  Native UDP, which leaks there, is not run that way.
 
@@ -34,10 +36,20 @@ TSFLAGS = (1 << 8) | (1 << 1) | (1 << 4) | (1 << 7)
 PATTERN = bytes(range(251)) * 263
 
 
+def mtu(ns, value):
+    """A step that sets the MTU of both ends of the veth instead of
+    sending."""
+    def step():
+        ip("-n", ns.b, "link", "set", ns.if_b, "mtu", str(value))
+        ip("-n", ns.a, "link", "set", ns.if_a, "mtu", str(value))
+    return step
+
+
 def scenarios(ns):
-    """(description, destination, [(bytes, flags)...], setsockopts): each
-    datagram is longer than the veth's 1500-byte MTU, so not
-    CHECKSUM_PARTIAL: copied, each of its skbs holding the uarg."""
+    """(description, destination, steps, setsockopts).  A step is
+    (bytes, flags) to send, or a call.  Every datagram is longer than the
+    MTU it was built for, so not CHECKSUM_PARTIAL: copied, each of its
+    skbs holding the uarg."""
     bcast = ns.addr_a.rsplit(".", 1)[0] + ".255"
     mcast_if = ((socket.SOL_IP, IP_MULTICAST_IF, socket.inet_aton(ns.addr_a)),)
     zc = [(10000, MSG_ZEROCOPY)]
@@ -48,7 +60,17 @@ def scenarios(ns):
         ("multicast 224.0.0.1, 10000 bytes", ("224.0.0.1", PORT), zc, mcast_if),
         ("broadcast, corked: 1000 bytes, then 9000 zerocopy, TX timestamps",
          (bcast, PORT), corked, ts),
+        # Built for 1500 bytes, sent whole with its frag_list once the MTU
+        # is 9000: the TX timestamp's clone, on the error queue, holds
+        # the frag_list.
+        ("to the peer, corked: 3000 bytes zerocopy, MTU 1500 -> 9000, 10 bytes, "
+         "TX timestamps", (ns.addr_b, PORT),
+         [mtu(ns, 1500), (3000, MSG_ZEROCOPY | socket.MSG_MORE), mtu(ns, 9000), (10, 0)], ts),
     )
+
+
+def sends(steps):
+    return [step for step in steps if not callable(step)]
 
 
 def open_sock(ns, proto, opts):
@@ -74,25 +96,37 @@ def completions(s, timeout=2.0):
 
 
 def send_steps(s, dst, steps):
-    return [send(s, PATTERN[:size], flags, dst) for size, flags in steps]
+    res = []
+    for step in steps:
+        if callable(step):
+            step()
+        else:
+            res.append(send(s, PATTERN[:step[0]], step[1], dst))
+    return res
 
 
 def sent_data(steps):
-    return b"".join(PATTERN[:size] for size, _ in steps)
+    return b"".join(PATTERN[:size] for size, _ in sends(steps))
 
 
 def read_back(ns, proto, dst, steps, opts):
     s = open_sock(ns, proto, opts)
+    rx = s
+    if dst[0] == ns.addr_b:
+        rx = run_in(ns.b, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
+        rx.bind(dst)
     data = sent_data(steps)
     r = send_steps(s, dst, steps)
-    s.settimeout(2.0)
+    rx.settimeout(2.0)
     try:
-        got = s.recv(70000)
+        got = rx.recv(70000)
     except OSError:
         got = None
-    s.settimeout(None)
+    rx.settimeout(None)
     res = (r, got == data, completions(s))
     s.close()
+    if rx is not s:
+        rx.close()
     return res
 
 
@@ -123,7 +157,7 @@ def wait_refcnt(base, timeout=60.0):
 def main():
     require_module()
     with Netns() as ns:
-        ip("-n", ns.a, "link", "set", ns.if_a, "mtu", "1500")
+        mtu(ns, 1500)()
         for desc, dst, steps, opts in scenarios(ns):
             back = {kind: read_back(ns, proto, dst, steps, opts) for kind, proto in kinds()}
             tap_check(back["native"] == back["altudp"] and back["altudp"][1]
@@ -135,7 +169,7 @@ def main():
             base = wait_refcnt(0, 10.0)     # the read-back socket's
             res = closed_unread(ns, altudp_protocol(), dst, steps, opts)
             left = wait_refcnt(base)
-            tap_check(left <= base and res == [tuple(size for size, _ in steps)],
+            tap_check(left <= base and res == [tuple(size for size, _ in sends(steps))],
                       "%s, closed unread: all %d sockets freed" % (desc, SOCKETS),
                       "sends %r; module refcount %d -> %d" % (res, base, left))
     tap_end()

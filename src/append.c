@@ -518,12 +518,14 @@ int altudp_ip_append_data(struct sock *sk, struct flowi4 *fl4,
 /*
  * Not in 6.1's or 6.12's __ip_make_skb(): the skbs bound for the
  * frag_list give up their zerocopy state here.  Each would keep its own
- * uarg reference there, but the copy made for a loopback receive
- * (skb_orphan_frags_rx()) releases the first skb's only.  A broadcast or
- * multicast datagram that ip_mc_output() loops back to its sender's own
- * receive queue then holds the uarg, and through it the socket, until
- * that queue is purged when the socket is freed:
- * closed unread, the socket leaks, as it does with the kernel's UDP.
+ * uarg reference there, but the copies made of a datagram sent whole,
+ * for a loopback receive or a TX timestamp (skb_orphan_frags_rx()),
+ * release the first skb's only.  A broadcast or multicast datagram that
+ * ip_mc_output() loops back to its sender, or one time stamped on a
+ * device whose MTU grew under the cork, then holds the uarg, and through
+ * it the socket, from that socket's own receive or error queue, which is
+ * purged only when the socket is freed: closed unread, the socket leaks,
+ * as it does with the kernel's UDP.
  * The data is a copy already (a datagram longer than the MTU is not
  * CHECKSUM_PARTIAL, so not zerocopy): this only drops the references,
  * unless page frags were appended, which are copied again.
