@@ -516,38 +516,45 @@ int altudp_ip_append_data(struct sock *sk, struct flowi4 *fl4,
 }
 
 /*
- * Not in 6.1's or 6.12's __ip_make_skb(): the skbs bound for the
- * frag_list give up their zerocopy state here.  Each would keep its own
- * uarg reference there, but the copies made of a datagram sent whole,
- * for a loopback receive or a TX timestamp (skb_orphan_frags_rx()),
- * release the first skb's only.  A broadcast or multicast datagram that
- * ip_mc_output() loops back to its sender, or one time stamped on a
- * device whose MTU grew under the cork, then holds the uarg, and through
- * it the socket, from that socket's own receive or error queue, which is
- * purged only when the socket is freed: closed unread, the socket leaks,
- * as it does with the kernel's UDP.
- * The data is a copy already (a datagram longer than the MTU is not
- * CHECKSUM_PARTIAL, so not zerocopy): this only drops the references,
- * unless page frags were appended, which are copied again.
+ * Not in 6.1's or 6.12's __ip_make_skb(): the skbs of the frag_list of
+ * a datagram that leaves whole give up their zerocopy state here.  Each
+ * would keep its own uarg reference there, but the copies made of the
+ * datagram for a loopback receive or a TX timestamp
+ * (skb_orphan_frags_rx()) release the first skb's only.  A broadcast or
+ * multicast datagram that ip_mc_output() loops back to its sender, or
+ * one time stamped on a device whose MTU grew under the cork, then holds
+ * the uarg, and through it the socket, from that socket's own receive or
+ * error queue, which is purged only when the socket is freed: closed
+ * unread, the socket leaks, as it does with the kernel's UDP.
+ * The data is a copy already (a datagram longer than the MTU it was
+ * built for is not CHECKSUM_PARTIAL, so not zerocopy): this only drops
+ * the references, unless page frags were appended, which are copied
+ * again.  A datagram that ip_fragment() will cut keeps them, so that its
+ * ids complete in the kernel's order: each fragment is copied on its own.
+ * An MTU that grows between here and ip_finish_output() escapes this.
  */
-static int altudp_orphan_frag_list(struct sk_buff_head *queue, gfp_t gfp)
+static bool altudp_leaves_whole(struct sock *sk, struct sk_buff *skb,
+				const struct rtable *rt,
+				const struct inet_cork *cork)
 {
-	struct sk_buff *skb = skb_peek(queue);
+	return rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST) ||
+	       cork->gso_size || skb->len <= ip_skb_dst_mtu(sk, skb);
+}
 
-	if (!skb)
-		return 0;
-	while (!skb_queue_is_last(queue, skb)) {
-		skb = skb_queue_next(queue, skb);
-		if (skb_orphan_frags_rx(skb, gfp))
+static int altudp_orphan_frag_list(struct sk_buff *skb, gfp_t gfp)
+{
+	struct sk_buff *frag;
+
+	skb_walk_frags(skb, frag)
+		if (skb_orphan_frags_rx(frag, gfp))
 			return -ENOMEM;
-	}
 	return 0;
 }
 
 /*
  * __ip_make_skb(): combine the queued fragments into one datagram, the
  * first skb carrying the rest on its frag_list, and write the IP header.
- * ERR_PTR(-ENOBUFS), the queue flushed, if the copy above fails.
+ * ERR_PTR(-ENOBUFS) if the copy above fails.
  */
 struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 				  struct sk_buff_head *queue,
@@ -562,11 +569,6 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 	struct iphdr *iph;
 	u8 pmtudisc, ttl;
 	__be16 df = 0;
-
-	if (altudp_orphan_frag_list(queue, sk->sk_allocation)) {
-		altudp_flush_queue(sk, queue, cork);
-		return ERR_PTR(-ENOBUFS);
-	}
 
 	skb = __skb_dequeue(queue);
 	if (!skb)
@@ -642,7 +644,15 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 
 	/* The ICMP accounting of __ip_make_skb() is left out: never ICMP. */
 
+	if (skb_has_frag_list(skb) && altudp_leaves_whole(sk, skb, rt, cork) &&
+	    altudp_orphan_frag_list(skb, sk->sk_allocation)) {
+		kfree_skb(skb);
+		skb = ERR_PTR(-ENOBUFS);
+		goto release;
+	}
+
 	trace_altudp_make_skb(skb);
+release:
 	altudp_cork_release(cork);
 out:
 	return skb;
