@@ -28,8 +28,8 @@ from txcmp import (DPORT, IP_MTU_DISCOVER, MSG_PROBE, MSG_ZEROCOPY, SO_NO_CHECK,
                    set_mtu, side_by_side, wait_outq_zero)
 from udpcmp import recv_errqueue
 
-from altudp import (Netns, ip, kasan_enabled, require_module, run_in, tap_check, tap_diag,
-                    tap_end, tap_ok, tap_skip)
+from altudp import (Netns, ip, kasan_enabled, module_refcnt, require_module, run_in,
+                    tap_check, tap_diag, tap_end, tap_ok, tap_skip)
 
 LONG = os.environ.get("ALTUDP_LONG") == "1"
 LEAK_LOOPS = 100000 if LONG else 10000
@@ -533,8 +533,7 @@ def module_removal():
             break
         time.sleep(0.2)
     if r.returncode:
-        with open("/sys/module/altudp/refcnt") as f:
-            out += "; refcnt " + f.read().strip()
+        out += "; refcnt %d" % module_refcnt()
         tap_check(False, "all sockets freed: rmmod altudp", out)
         return
     tap_ok("all sockets freed: rmmod altudp")

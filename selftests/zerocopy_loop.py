@@ -10,9 +10,10 @@ and the copies made for the loopback receive and for the timestamp
 (skb_orphan_frags_rx()) release the first skb's reference only.  With
 6.1's and 6.12's UDP the skbs of the frag_list keep theirs from the
 socket's own receive or error queue, which is purged only when the
-socket is freed: it never is.  __altudp_make_skb() drops them first.  The check: every altudp socket
-freed (the module's refcount back where it was) within 60 s of the last
-close.  Native UDP, which leaks there, is not run that way.
+socket is freed: it never is.  __altudp_make_skb() drops them for a
+datagram that leaves whole.  The check: every altudp socket freed (the
+module's refcount back where it was) within 60 s of the last close.
+Native UDP, which leaks there, is not run that way.
 
 With the datagram read before close, both kinds must deliver it intact
 and complete its zerocopy id, with the same code.
@@ -24,8 +25,8 @@ import time
 from txcmp import (MSG_ZEROCOPY, SO_EE_ORIGIN_ZEROCOPY, SO_ZEROCOPY, kinds, send)
 from udpcmp import recv_errqueue
 
-from altudp import (Netns, altudp_protocol, ip, require_module, run_in, tap_check,
-                    tap_end)
+from altudp import (Netns, altudp_protocol, ip, module_refcnt, require_module, run_in,
+                    tap_check, tap_end)
 
 PORT = 5400
 SOCKETS = 20
@@ -140,18 +141,13 @@ def closed_unread(ns, proto, dst, steps, opts):
     return sorted(res, key=str)
 
 
-def refcnt():
-    with open("/sys/module/altudp/refcnt") as f:
-        return int(f.read())
-
-
 def wait_refcnt(base, timeout=60.0):
     """Closed sockets drop their module reference after an RCU grace
     period, late in a debug kernel."""
     end = time.monotonic() + timeout
-    while refcnt() > base and time.monotonic() < end:
+    while module_refcnt() > base and time.monotonic() < end:
         time.sleep(0.2)
-    return refcnt()
+    return module_refcnt()
 
 
 def main():

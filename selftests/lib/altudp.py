@@ -176,6 +176,12 @@ def altudp_protocol():
     return int(m.group(1)) if m else 258
 
 
+def module_refcnt():
+    """/sys/module/altudp/refcnt: the module's open sockets and users."""
+    with open("/sys/module/altudp/refcnt") as f:
+        return int(f.read())
+
+
 def kasan_enabled():
     """A KASAN kernel, whose quarantine keeps freed objects: slab use
     grows with any traffic, so slab-growth points do not apply there."""
