@@ -12,15 +12,21 @@
 #                      builds it first)
 
 KVER ?= $(shell uname -r)
-HDRS := $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V)
-ifeq ($(wildcard /lib/modules/$(KVER)/build),)
-KDIR ?= $(lastword $(HDRS))
-ifeq ($(KDIR),)
-$(error no kernel build tree: install linux-headers-amd64 or set KDIR)
-endif
-$(info altudp: /lib/modules/$(KVER)/build is absent, building against $(KDIR))
+# Where kernel build trees are looked for; a test empties them to see
+# that the targets which install packages get that far without one.
+MODULES_DIR ?= /lib/modules
+HEADERS_DIR ?= /usr/src
+# What installs the packages (scripts/deps): the targets below that only
+# need packages run it before anything that needs them.
+DEPS ?= scripts/deps
+
+# No build tree is an error only for the targets that build the module,
+# and only when they run: make check must reach $(DEPS) first.
+ifeq ($(wildcard $(MODULES_DIR)/$(KVER)/build),)
+KDIR ?= $(lastword $(shell ls -d $(HEADERS_DIR)/linux-headers-*-amd64 2>/dev/null | sort -V))
+KDIR_NOTE := $(MODULES_DIR)/$(KVER)/build is absent, building against $(KDIR)
 else
-KDIR ?= /lib/modules/$(KVER)/build
+KDIR ?= $(MODULES_DIR)/$(KVER)/build
 endif
 
 PWD := $(CURDIR)
@@ -29,11 +35,21 @@ KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release)
 
 all: module tools
 
-module:
+kdir:
+ifeq ($(KDIR),)
+	@echo "altudp: no kernel build tree in $(MODULES_DIR)/$(KVER)/build or" \
+		"$(HEADERS_DIR)/linux-headers-*-amd64: run scripts/deps (as root) or" \
+		"apt-get install linux-headers-amd64, or set KDIR" >&2
+	@exit 1
+else ifneq ($(KDIR_NOTE),)
+	@echo "altudp: $(KDIR_NOTE)"
+endif
+
+module: kdir
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	$(if $(KDIR),$(MAKE) -C $(KDIR) M=$(PWD) clean)
 	$(MAKE) -C tools clean
 	rm -rf build
 
@@ -55,22 +71,28 @@ dkms-install:
 	dkms add -m altudp -v $(VERSION)
 	dkms install -m altudp -v $(VERSION)
 
-dkms-check:
+# The targets from here on need packages only: each runs $(DEPS) first,
+# which installs what is missing (a fresh machine has no headers yet).
+deps:
+	@$(DEPS)
+
+dkms-check: deps
 	@scripts/dkms-check
 
 # One copy of the tree per kernel: Kbuild writes its objects beside the
 # sources, so two series cannot share a directory.
-kos:
+kos: deps
 	@scripts/build-kos
 
 # sparse over every source file, for each kernel series
-sparse:
+sparse: deps
 	@KOS_MAKEFLAGS=C=2 scripts/build-kos
 
-style:
+style: deps
 	@scripts/checkpatch
 
-check: fuzz difftest
+check: deps
+	@$(MAKE) -s fuzz difftest
 	@scripts/check
 
 # The selftests' fuzzer, built here rather than in the emulated test VM.
@@ -88,22 +110,24 @@ difftest:
 	@$(MAKE) -s -C selftests/zc_race O=$(CURDIR)/build
 	@scripts/build-mutant
 
-check-long: fuzz difftest
+check-long: deps
+	@$(MAKE) -s fuzz difftest
 	@ALTUDP_LONG=1 scripts/check
 
 # The sanitizer kernel (KASAN, kmemleak, lockdep) from linux-source-6.1,
 # cached under ~/.cache/altudp/debug, and the whole suite in it.
-debug-kernel:
+debug-kernel: deps
 	@scripts/debug/build
 
-check-debug: fuzz difftest
+check-debug: deps
+	@$(MAKE) -s fuzz difftest
 	@scripts/debug/check
 
-demo:
+demo: deps
 	@scripts/demo-vm
 
-bench:
+bench: deps
 	@bench/run
 
-.PHONY: all module clean tools install dkms-install dkms-check kos sparse style \
-	check check-long check-debug debug-kernel demo bench fuzz difftest
+.PHONY: all kdir module clean tools install dkms-install dkms-check kos sparse style \
+	deps check check-long check-debug debug-kernel demo bench fuzz difftest
