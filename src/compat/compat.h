@@ -122,8 +122,11 @@ static inline void altudp_local_out_count(struct net *net)
 /*
  * 6.1 refuses UDP_SEGMENT without checksum offload (EIO); "udp: Allow GSO
  * transmit from devices with no checksum offload" (6.11) lets the stack
- * checksum the segments.  The change touched no header, so the kernel
- * version is the only thing to test.
+ * checksum the segments.  The change touched no header (only
+ * net/ipv4/udp.c, udp_offload.c and net/ipv6/udp.c), so no probe can see
+ * it and the kernel version is the only thing to test.  A backport to an
+ * older series would change udp_send_skb(), which the drift guard
+ * (scripts/drift) reports.
  */
 #include <linux/version.h>
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)

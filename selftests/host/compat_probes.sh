@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The compat probes of src/compat/Kbuild.include, read on the build host
+# against each installed kernel build tree: every probe finds its header
+# (Debian splits a tree into an arch part and a -common or -common-rt
+# part), a flavour answers as the plain kernel of its version does, and a
+# tree without the headers stops the build with the header's name instead
+# of falling back to another series' answer or reading standard input.
+
+. "$(dirname "$0")/../lib/lib.sh"
+
+top=$ALTUDP_TOP
+work=$top/build/compat_probes
+rm -rf "$work"
+mkdir -p "$work/empty"
+at_exit "rm -rf '$work'"
+# Standard input of the probes: a FIFO that never has data, so that a
+# probe reading it would hang (and time out).
+mkfifo "$work/stdin"
+exec 3<>"$work/stdin"
+
+# probe_flags TREE: the flags the probes give for TREE, as Kbuild would
+# see them in an external module build (srctree and objtree the arch part).
+probe_flags() {
+	printf '%s\n' "srctree := $1" "objtree := $1" \
+		"include $top/src/compat/Kbuild.include" \
+		'all: ; @echo $(ccflags-y)' >"$work/probe.mk"
+	timeout 20 make -s --no-print-directory -f "$work/probe.mk" 2>&1 <&3
+}
+
+trees=(/usr/src/linux-headers-*-amd64)
+sid=$("$top/scripts/sid" root 2>/dev/null) && trees+=("$sid"/usr/src/linux-headers-*-amd64)
+declare -A flags
+for t in "${trees[@]}"; do
+	[ -d "$t" ] || continue
+	kver=${t##*/linux-headers-}
+	if out=$(probe_flags "$t") && [ -n "$out" ]; then
+		flags[$kver]=$out
+		tap_ok "probes read every header of $kver"
+		tap_diag "$kver: $out"
+	else
+		tap_fail "probes read every header of $kver" "$out"
+	fi
+done
+[ ${#flags[@]} -gt 0 ] || tap_skip "probes read every header" "no kernel headers installed"
+
+# A flavour (-rt-amd64, -cloud-amd64) is its version's kernel to the probes.
+for kver in "${!flags[@]}"; do
+	plain=${kver%-*-amd64}-amd64
+	[ "$plain" != "$kver" ] && [ -n "${flags[$plain]:-}" ] || continue
+	if [ "${flags[$kver]}" = "${flags[$plain]}" ]; then
+		tap_ok "probes of $kver match $plain"
+	else
+		tap_fail "probes of $kver match $plain"
+		tap_diag "$kver: ${flags[$kver]}" "$plain: ${flags[$plain]}"
+	fi
+done
+
+out=$(probe_flags "$work/empty")
+rc=$?
+if [ "$rc" != 0 ] && [ "$rc" != 124 ] && grep -q 'no include/net/inet_sock.h' <<<"$out"; then
+	tap_ok "a tree without the headers stops the build, naming the header"
+else
+	tap_fail "a tree without the headers stops the build, naming the header" "status $rc"
+	tap_diag "$out"
+fi
+
+tap_end
