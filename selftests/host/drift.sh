@@ -115,7 +115,7 @@ fi
 printf '9.9\t9.9.*\tlinux-source-9.9\t%s\t-\n' "$work/none/linux-source-9.9.tar.xz" >"$work/series"
 rc=0
 out=$("$drift" --no-map --series-file "$work/series" --kernels "9.9.1-amd64" 2>&1) || rc=$?
-if [ "$rc" != 0 ] && grep -q '^not ok [0-9]* 9.9: source # absent, but 9.9.1-amd64 is installed' <<<"$out"; then
+if [ "$rc" != 0 ] && grep -q '^not ok [0-9]* 9.9: source # absent, installed: 9.9.1-amd64' <<<"$out"; then
 	tap_ok "selftest: an installed series without its source fails the guard"
 else
 	tap_fail "selftest: an installed series without its source fails the guard" "status $rc"
