@@ -8,6 +8,8 @@
 # make check-debug     the same in a KASAN/kmemleak/lockdep 6.1 kernel built
 #                      from linux-source, with 100000 fuzz sequences
 # make sparse, style   sparse (C=1) and checkpatch.pl --strict
+# make drift           has a kernel function that altudp mirrors changed in
+#                      a supported series' source? (scripts/drift)
 # make fuzz            build/altudp_fuzz for selftests/fuzz.sh (make check
 #                      builds it first)
 
@@ -91,6 +93,11 @@ sparse: deps
 style: deps
 	@scripts/checkpatch
 
+# The kernel functions the module mirrors against drift/SERIES/, the
+# text each was last reconciled with (make check runs it too).
+drift: deps
+	@scripts/drift
+
 check: deps
 	@$(MAKE) -s fuzz difftest
 	@scripts/check
@@ -130,4 +137,4 @@ bench: deps
 	@bench/run
 
 .PHONY: all kdir module clean tools install dkms-install dkms-check kos sparse style \
-	deps check check-long check-debug debug-kernel demo bench fuzz difftest
+	deps drift check check-long check-debug debug-kernel demo bench fuzz difftest
