@@ -75,7 +75,7 @@ static const struct cell cells[] = {
 	{ "gso-64k-zc",		GSO_ZC,	GSO_LEN,	40 },
 	{ "mmsg-32x1472",	MMSG,	1472,		30 },
 };
-#define NCELLS (sizeof(cells) / sizeof(cells[0]))
+#define NCELLS ARRAY_SIZE(cells)
 
 struct rxcount {
 	volatile unsigned long dgrams;
@@ -316,7 +316,7 @@ int main(int argc, char **argv)
 		{ "list", ARG_SET, &list },
 		{ }
 	};
-	unsigned int i;
+	int i;
 	pid_t rxpid;
 
 	dst.sin_family = AF_INET;

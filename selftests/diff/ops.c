@@ -185,9 +185,9 @@ static const struct name opt_names[] = {
 static const char *optname(int level, int name)
 {
 	static char buf[32];
-	size_t i;
+	int i;
 
-	for (i = 0; i < sizeof(opt_names) / sizeof(opt_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(opt_names); i++)
 		if (opt_names[i].level == level && opt_names[i].name == name)
 			return opt_names[i].str;
 	snprintf(buf, sizeof(buf), "opt(%d,%d)", level, name);
@@ -202,10 +202,11 @@ static void flagstr(char *b, size_t n, int flags)
 		{ MSG_ZEROCOPY, "ZEROCOPY" }, { MSG_PROBE, "PROBE" },
 		{ MSG_OOB, "OOB" }, { MSG_EOR, "EOR" },
 	};
-	size_t i, len = 0;
+	size_t len = 0;
+	int i;
 
 	b[0] = 0;
-	for (i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fl); i++)
 		if (flags & fl[i].f)
 			len += snprintf(b + len, n - len, "%s%s", len ? "|" : "",
 					fl[i].s);

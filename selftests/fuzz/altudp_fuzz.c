@@ -92,7 +92,7 @@ static int rand_int(struct rng *r)
 				    (int)0x80000000 };
 
 	if (rng_chance(r, 70))
-		return vals[rng_below(r, sizeof(vals) / sizeof(vals[0]))];
+		return vals[rng_below(r, ARRAY_SIZE(vals))];
 	return (int)rng_next(r);
 }
 
@@ -187,7 +187,7 @@ static int rand_flags(struct rng *r)
 
 	if (rng_chance(r, 2))
 		return (int)rng_next(r);
-	for (unsigned int i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+	for (int i = 0; i < ARRAY_SIZE(bits); i++)
 		if (rng_chance(r, bits[i] == MSG_MORE ? 30 : 8))
 			f |= bits[i];
 	return f;
@@ -602,8 +602,6 @@ int main(int argc, char **argv)
 	double seconds = 10, stuck_since;
 	const char *dst = "10.99.1.2", *src = "10.99.1.1";
 	int status;
-	pid_t pid;
-
 	const struct test_opt opts[] = {
 		{ "seconds", ARG_DOUBLE, &seconds },
 		{ "count", ARG_U64, &count },
@@ -614,6 +612,7 @@ int main(int argc, char **argv)
 		{ "proto", ARG_INT, &cfg.proto },
 		{ }
 	};
+	pid_t pid;
 
 	cfg.ops = 64;
 	cfg.proto = -1;
