@@ -103,11 +103,8 @@ check: deps
 	@scripts/check
 
 # The selftests' fuzzer, built here rather than in the emulated test VM.
-fuzz: build/altudp_fuzz
-
-build/altudp_fuzz: selftests/fuzz/altudp_fuzz.c selftests/lib/altudp_test.h
-	@mkdir -p build
-	$(CC) -O2 -Wall -pthread -o $@ $<
+fuzz:
+	@$(MAKE) -s -C selftests/fuzz O=$(CURDIR)/build
 
 # The differential runner and the mutant module of its self-test
 # (selftests/diff.sh, selftests/diff_selftest.sh) and the zerocopy race

@@ -25,13 +25,9 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <getopt.h>
-#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../selftests/lib/altudp_test.h"
+#include "altudp_test.h"
 
 #define PORT 9000
 #define GSO_SIZE 1472
@@ -79,7 +75,7 @@ static const struct cell cells[] = {
 	{ "gso-64k-zc",		GSO_ZC,	GSO_LEN,	40 },
 	{ "mmsg-32x1472",	MMSG,	1472,		30 },
 };
-#define NCELLS (sizeof(cells) / sizeof(cells[0]))
+#define NCELLS ARRAY_SIZE(cells)
 
 struct rxcount {
 	volatile unsigned long dgrams;
@@ -89,61 +85,40 @@ static struct sockaddr_in dst;
 static char *buf;
 static struct rxcount *rx;
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
-
-static unsigned long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* The receiver: a UDP socket in the other namespace, drained until killed. */
 static pid_t start_receiver(const char *netns)
 {
 	struct mmsghdr msgs[RX_BATCH];
 	struct iovec iov[RX_BATCH];
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(PORT),
-	};
 	static char rxbuf[RX_BATCH][RX_BUF];
-	int fd, nsfd, i, n, rcvbuf = 64 << 20;
+	int fd, i, n;
 	int ready[2];
 	pid_t pid;
 
 	if (pipe(ready))
-		die("pipe");
+		die_errno("pipe");
 	pid = fork();
 	if (pid < 0)
-		die("fork");
+		die_errno("fork");
 	if (pid) {
 		char c;
 
 		close(ready[1]);
-		if (read(ready[0], &c, 1) != 1) {
-			fprintf(stderr, "udpbench: the receiver did not start\n");
-			exit(2);
-		}
+		if (read(ready[0], &c, 1) != 1)
+			die("udpbench: the receiver did not start");
 		close(ready[0]);
 		return pid;
 	}
 
-	nsfd = open(netns, O_RDONLY);
-	if (nsfd < 0 || setns(nsfd, CLONE_NEWNET))
-		die(netns);
+	if (enter_netns(netns))
+		die_errno(netns);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
-		die("receiver socket");
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
-		die("SO_RCVBUFFORCE");
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
-		die("receiver bind");
+		die_errno("receiver socket");
+	if (sock_set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20))
+		die_errno("SO_RCVBUFFORCE");
+	if (sock_bind(fd, NULL, PORT))
+		die_errno("receiver bind");
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < RX_BATCH; i++) {
 		iov[i].iov_base = rxbuf[i];
@@ -152,7 +127,7 @@ static pid_t start_receiver(const char *netns)
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 	if (write(ready[1], "", 1) != 1)
-		die("receiver ready");
+		die_errno("receiver ready");
 	for (;;) {
 		n = recvmmsg(fd, msgs, RX_BATCH, MSG_WAITFORONE, NULL);
 		if (n > 0)
@@ -186,60 +161,40 @@ static void pause_receiver(pid_t pid, int stop)
 	int status;
 
 	if (kill(pid, stop ? SIGSTOP : SIGCONT))
-		die("kill receiver");
+		die_errno("kill receiver");
 	if (stop && (waitpid(pid, &status, WUNTRACED) != pid ||
-		     !WIFSTOPPED(status))) {
-		fprintf(stderr, "udpbench: the receiver did not stop\n");
-		exit(2);
-	}
+		     !WIFSTOPPED(status)))
+		die("udpbench: the receiver did not stop");
 }
 
-/* MSG_ZEROCOPY completions from the error queue; returns how many sends
- * they cover.
+/* MSG_ZEROCOPY completions, after waiting up to a second for one if
+ * wait; returns how many sends they cover.
  */
 static long reap_zc(int fd, int wait)
 {
-	char control[128];
-	struct msghdr msg = {
-		.msg_control = control,
-		.msg_controllen = sizeof(control),
-	};
-	struct sock_extended_err *ee;
-	struct cmsghdr *cm;
 	struct pollfd pfd = { .fd = fd };
-	long done = 0;
 
 	if (wait && poll(&pfd, 1, 1000) <= 0)
 		return 0;
-	while (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0) {
-		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-			if (cm->cmsg_level != SOL_IP || cm->cmsg_type != IP_RECVERR)
-				continue;
-			ee = (struct sock_extended_err *)CMSG_DATA(cm);
-			if (ee->ee_origin == SO_EE_ORIGIN_ZEROCOPY && !ee->ee_errno)
-				done += ee->ee_data - ee->ee_info + 1;
-		}
-		msg.msg_controllen = sizeof(control);
-	}
-	return done;
+	return zc_reap(fd);
 }
 
 static int open_socket(const struct cell *c, int proto)
 {
-	int fd, one = 1, gso = GSO_SIZE;
+	int fd;
 
 	fd = socket(AF_INET, SOCK_DGRAM, proto);
 	if (fd < 0)
-		die("socket");
+		die_errno("socket");
 	if ((c->mode == GSO || c->mode == GSO_ZC) &&
-	    setsockopt(fd, SOL_UDP, UDP_SEGMENT, &gso, sizeof(gso)))
-		die("UDP_SEGMENT");
+	    sock_set_int(fd, SOL_UDP, UDP_SEGMENT, GSO_SIZE))
+		die_errno("UDP_SEGMENT");
 	if (c->mode == GSO_ZC &&
-	    setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)))
-		die("SO_ZEROCOPY");
+	    sock_set_int(fd, SOL_SOCKET, SO_ZEROCOPY, 1))
+		die_errno("SO_ZEROCOPY");
 	if (c->mode != SENDTO &&
 	    connect(fd, (struct sockaddr *)&dst, sizeof(dst)))
-		die("connect");
+		die_errno("connect");
 	return fd;
 }
 
@@ -327,9 +282,8 @@ static struct result run(const struct cell *c, int fd, long calls)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: udpbench --proto N --dst ADDR --rx-netns PATH "
-		"[--rounds R] [--scale F] [--cells NAME,...] [--list]\n");
-	exit(2);
+	die("usage: udpbench --proto N --dst ADDR --rx-netns PATH "
+	    "[--rounds R] [--scale F] [--cells NAME,...] [--list]");
 }
 
 static int wanted(const char *list, const char *name)
@@ -349,41 +303,30 @@ static int wanted(const char *list, const char *name)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "proto", required_argument, NULL, 'p' },
-		{ "dst", required_argument, NULL, 'd' },
-		{ "rx-netns", required_argument, NULL, 'n' },
-		{ "rounds", required_argument, NULL, 'r' },
-		{ "scale", required_argument, NULL, 's' },
-		{ "cells", required_argument, NULL, 'c' },
-		{ "list", no_argument, NULL, 'l' },
+	const char *netns = NULL, *only = NULL, *names[2] = { "native", "altudp" };
+	int proto = -1, rounds = 5, list = 0, k, round;
+	double scale = 1.0;
+	const struct test_opt opts[] = {
+		{ "proto", ARG_INT, &proto },
+		{ "dst", ARG_ADDR, &dst.sin_addr },
+		{ "rx-netns", ARG_STR, &netns },
+		{ "rounds", ARG_INT, &rounds },
+		{ "scale", ARG_DOUBLE, &scale },
+		{ "cells", ARG_STR, &only },
+		{ "list", ARG_SET, &list },
 		{ }
 	};
-	const char *netns = NULL, *only = NULL, *names[2] = { "native", "altudp" };
-	int proto = -1, rounds = 5, o, k, round;
-	double scale = 1.0;
-	unsigned int i;
+	int i;
 	pid_t rxpid;
 
 	dst.sin_family = AF_INET;
 	dst.sin_port = htons(PORT);
-	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (o) {
-		case 'p': proto = atoi(optarg); break;
-		case 'd':
-			if (inet_pton(AF_INET, optarg, &dst.sin_addr) != 1)
-				usage();
-			break;
-		case 'n': netns = optarg; break;
-		case 'r': rounds = atoi(optarg); break;
-		case 's': scale = atof(optarg); break;
-		case 'c': only = optarg; break;
-		case 'l':
-			for (i = 0; i < NCELLS; i++)
-				printf("%s\n", cells[i].name);
-			return 0;
-		default: usage();
-		}
+	if (test_parse_opts(argc, argv, opts))
+		usage();
+	if (list) {
+		for (i = 0; i < NCELLS; i++)
+			printf("%s\n", cells[i].name);
+		return 0;
 	}
 	if (proto < 0 || !netns || !dst.sin_addr.s_addr || rounds < 1 ||
 	    scale <= 0)
@@ -393,7 +336,7 @@ int main(int argc, char **argv)
 	rx = mmap(NULL, sizeof(*rx), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!buf || rx == MAP_FAILED)
-		die("memory");
+		die_errno("memory");
 	rxpid = start_receiver(netns);
 
 	for (i = 0; i < NCELLS; i++) {

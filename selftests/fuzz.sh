@@ -23,18 +23,13 @@ secs=${ALTUDP_FUZZ_SECONDS:-20}
 count=${ALTUDP_FUZZ_COUNT:-}
 run=(--seconds "$secs") what="$secs s" again="ALTUDP_FUZZ_SECONDS=$secs"
 [ -n "$count" ] && run=(--count "$count") what="$count sequences" again="ALTUDP_FUZZ_COUNT=$count"
-# build/altudp_fuzz when `make fuzz` built it from the current source,
-# else a build in /tmp (slow under emulation).
-src=$ALTUDP_TOP/selftests/fuzz/altudp_fuzz.c
+# build/altudp_fuzz, which `make fuzz` built from the current source;
+# else make builds it here (slow under emulation).
 bin=$ALTUDP_TOP/build/altudp_fuzz
-if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$ALTUDP_TOP/selftests/lib/altudp_test.h" -nt "$bin" ]; then
-	bin=$(mktemp /tmp/altudp_fuzz.XXXXXX)
-	at_exit rm -f "$bin"
-	if ! out=$(gcc -O2 -Wall -pthread -o "$bin" "$src" 2>&1); then
-		tap_fail "build altudp_fuzz" "gcc failed"
-		tap_diag "$out"
-		tap_end
-	fi
+if ! out=$(make -s -C "$ALTUDP_TOP/selftests/fuzz" O="$ALTUDP_TOP/build" 2>&1); then
+	tap_fail "build altudp_fuzz" "make failed"
+	tap_diag "$out"
+	tap_end
 fi
 tap_ok "altudp_fuzz built from the current source"
 

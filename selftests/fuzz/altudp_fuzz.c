@@ -41,36 +41,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/altudp_test.h"
+#include "altudp_test.h"
 
 #define SIOCOUTQ_IOCTL	0x5411
 #define SIOCINQ_IOCTL	0x541b
 #define MAX_LEN		70000
 #define STUCK_SECONDS	30
-
-struct rng {
-	uint64_t s;
-};
-
-/* splitmix64 */
-static uint64_t next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint32_t below(struct rng *r, uint32_t n)
-{
-	return n ? next(r) % n : 0;
-}
-
-static int chance(struct rng *r, int pct)
-{
-	return below(r, 100) < (uint32_t)pct;
-}
 
 static struct {
 	struct in_addr dst, src;
@@ -94,17 +70,17 @@ static atomic_bool stop;
 
 static uint32_t rand_len(struct rng *r)
 {
-	switch (below(r, 20)) {
+	switch (rng_below(r, 20)) {
 	case 0 ... 7:
-		return below(r, 65);
+		return rng_below(r, 65);
 	case 8 ... 13:
-		return below(r, 1501);
+		return rng_below(r, 1501);
 	case 14 ... 16:
-		return 1400 + below(r, 8000);
+		return 1400 + rng_below(r, 8000);
 	case 17 ... 18:
-		return below(r, 65536);
+		return rng_below(r, 65536);
 	default:
-		return below(r, MAX_LEN + 1);
+		return rng_below(r, MAX_LEN + 1);
 	}
 }
 
@@ -115,9 +91,9 @@ static int rand_int(struct rng *r)
 				    9000, 65507, 65535, 65536, 0x7fffffff,
 				    (int)0x80000000 };
 
-	if (chance(r, 70))
-		return vals[below(r, sizeof(vals) / sizeof(vals[0]))];
-	return (int)next(r);
+	if (rng_chance(r, 70))
+		return vals[rng_below(r, ARRAY_SIZE(vals))];
+	return (int)rng_next(r);
 }
 
 /* IP options: well-formed pieces, or random bytes. */
@@ -125,16 +101,16 @@ static int rand_ipopts(struct rng *r, unsigned char *p, int max)
 {
 	int n = 0, k;
 
-	if (chance(r, 20)) {
-		n = below(r, max + 1);
+	if (rng_chance(r, 20)) {
+		n = rng_below(r, max + 1);
 		for (k = 0; k < n; k++)
-			p[k] = next(r);
+			p[k] = rng_next(r);
 		return n;
 	}
-	while (n < max && chance(r, 70)) {
+	while (n < max && rng_chance(r, 70)) {
 		int room = max - n;
 
-		switch (below(r, 6)) {
+		switch (rng_below(r, 6)) {
 		case 0:
 			p[n++] = 1;			/* NOP */
 			break;
@@ -143,24 +119,24 @@ static int rand_ipopts(struct rng *r, unsigned char *p, int max)
 			break;
 		case 2:					/* record route */
 		case 3:					/* loose/strict source route */
-			k = 3 + 4 * below(r, 5);
+			k = 3 + 4 * rng_below(r, 5);
 			if (k > room)
 				break;
-			p[n] = below(r, 2) == 0 ? 7 : below(r, 2) ? 0x83 : 0x89;
+			p[n] = rng_below(r, 2) == 0 ? 7 : rng_below(r, 2) ? 0x83 : 0x89;
 			p[n + 1] = k;
-			p[n + 2] = chance(r, 90) ? 4 : next(r);
+			p[n + 2] = rng_chance(r, 90) ? 4 : rng_next(r);
 			for (int i = 3; i + 4 <= k; i += 4)
-				memcpy(p + n + i, chance(r, 50) ? &cfg.dst : &cfg.src, 4);
+				memcpy(p + n + i, rng_chance(r, 50) ? &cfg.dst : &cfg.src, 4);
 			n += k;
 			break;
 		case 4:					/* timestamp */
-			k = 4 + 4 * below(r, 5);
+			k = 4 + 4 * rng_below(r, 5);
 			if (k > room)
 				break;
 			p[n] = 0x44;
 			p[n + 1] = k;
-			p[n + 2] = chance(r, 90) ? 5 : next(r);
-			p[n + 3] = below(r, 4);
+			p[n + 2] = rng_chance(r, 90) ? 5 : rng_next(r);
+			p[n + 3] = rng_below(r, 4);
 			memset(p + n + 4, 0, k - 4);
 			n += k;
 			break;
@@ -181,8 +157,8 @@ static void rand_addr(struct rng *r, struct sockaddr_in *sin, socklen_t *len)
 
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
-	sin->sin_port = htons(chance(r, 80) ? 5000 : below(r, 3) ? below(r, 65536) : 0);
-	switch (below(r, 10)) {
+	sin->sin_port = htons(rng_chance(r, 80) ? 5000 : rng_below(r, 3) ? rng_below(r, 65536) : 0);
+	switch (rng_below(r, 10)) {
 	case 0 ... 5:
 		sin->sin_addr = cfg.dst;
 		break;
@@ -193,13 +169,13 @@ static void rand_addr(struct rng *r, struct sockaddr_in *sin, socklen_t *len)
 		sin->sin_addr = cfg.src;
 		break;
 	default:
-		inet_pton(AF_INET, other[below(r, 5)], &sin->sin_addr);
+		inet_pton(AF_INET, other[rng_below(r, 5)], &sin->sin_addr);
 	}
 	*len = sizeof(*sin);
-	if (chance(r, 5))
-		sin->sin_family = chance(r, 50) ? AF_UNSPEC : below(r, 64);
-	if (chance(r, 5))
-		*len = below(r, 33);
+	if (rng_chance(r, 5))
+		sin->sin_family = rng_chance(r, 50) ? AF_UNSPEC : rng_below(r, 64);
+	if (rng_chance(r, 5))
+		*len = rng_below(r, 33);
 }
 
 static int rand_flags(struct rng *r)
@@ -209,10 +185,10 @@ static int rand_flags(struct rng *r)
 				    MSG_EOR };
 	int f = 0;
 
-	if (chance(r, 2))
-		return (int)next(r);
-	for (unsigned int i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
-		if (chance(r, bits[i] == MSG_MORE ? 30 : 8))
+	if (rng_chance(r, 2))
+		return (int)rng_next(r);
+	for (int i = 0; i < ARRAY_SIZE(bits); i++)
+		if (rng_chance(r, bits[i] == MSG_MORE ? 30 : 8))
 			f |= bits[i];
 	return f;
 }
@@ -226,7 +202,7 @@ static size_t rand_cmsgs(struct rng *r, unsigned char *buf, size_t size)
 					  61 /* SCM_TXTIME */, SO_PRIORITY,
 					  SCM_RIGHTS, SCM_CREDENTIALS };
 	size_t used = 0;
-	int n = chance(r, 50) ? 0 : 1 + below(r, 4);
+	int n = rng_chance(r, 50) ? 0 : 1 + rng_below(r, 4);
 
 	while (n--) {
 		unsigned char d[64];
@@ -234,66 +210,68 @@ static size_t rand_cmsgs(struct rng *r, unsigned char *buf, size_t size)
 		int level, type;
 		struct cmsghdr *c = (struct cmsghdr *)(buf + used);
 
-		switch (below(r, 8)) {
+		switch (rng_below(r, 8)) {
 		case 0 ... 3:
 			level = SOL_IP;
-			type = chance(r, 90) ? sol_ip[below(r, 6)] : (int)below(r, 64);
+			type = rng_chance(r, 90) ? sol_ip[rng_below(r, 6)] : (int)rng_below(r, 64);
 			break;
 		case 4 ... 5:
 			level = SOL_SOCKET;
-			type = chance(r, 90) ? sol_socket[below(r, 6)] : (int)below(r, 80);
+			type = rng_chance(r, 90) ? sol_socket[rng_below(r, 6)] : (int)rng_below(r, 80);
 			break;
 		case 6:
 			level = SOL_UDP;
-			type = chance(r, 80) ? UDP_SEGMENT : below(r, 128);
+			type = rng_chance(r, 80) ? UDP_SEGMENT : rng_below(r, 128);
 			break;
 		default:
-			level = chance(r, 50) ? (int)next(r) : (int)below(r, 300);
-			type = below(r, 128);
+			level = rng_chance(r, 50) ? (int)rng_next(r) : (int)rng_below(r, 300);
+			type = rng_below(r, 128);
 		}
-		if (level == SOL_IP && type == IP_RETOPTS && chance(r, 80)) {
+		if (level == SOL_IP && type == IP_RETOPTS && rng_chance(r, 80)) {
 			dlen = rand_ipopts(r, d, 40);
-		} else if (level == SOL_IP && type == IP_PKTINFO && chance(r, 80)) {
-			struct in_pktinfo pi = { .ipi_ifindex = below(r, 4) };
+		} else if (level == SOL_IP && type == IP_PKTINFO && rng_chance(r, 80)) {
+			struct in_pktinfo pi = { .ipi_ifindex = rng_below(r, 4) };
 
-			if (chance(r, 50))
+			if (rng_chance(r, 50))
 				pi.ipi_spec_dst = cfg.src;
 			memcpy(d, &pi, sizeof(pi));
 			dlen = sizeof(pi);
-		} else if (level == SOL_UDP && type == UDP_SEGMENT && chance(r, 80)) {
-			uint16_t g = chance(r, 70) ? 1 + below(r, 1500) : next(r);
+		} else if (level == SOL_UDP && type == UDP_SEGMENT && rng_chance(r, 80)) {
+			uint16_t g = rng_chance(r, 70) ? 1 + rng_below(r, 1500) :
+						     (uint16_t)rng_next(r);
 
 			memcpy(d, &g, 2);
 			dlen = 2;
-		} else if (level == SOL_IP && type == IP_TOS && chance(r, 30)) {
-			d[0] = next(r);
+		} else if (level == SOL_IP && type == IP_TOS && rng_chance(r, 30)) {
+			d[0] = rng_next(r);
 			dlen = 1;
-		} else if (chance(r, 80)) {
+		} else if (rng_chance(r, 80)) {
 			int v = rand_int(r);
 
 			memcpy(d, &v, 4);
 			dlen = 4;
-			if (type == 61 && chance(r, 80)) {	/* a u64 txtime */
-				uint64_t t = next(r) >> below(r, 64);
+			if (type == 61 && rng_chance(r, 80)) {	/* a u64 txtime */
+				uint64_t t = rng_next(r) >> rng_below(r, 64);
 
 				memcpy(d, &t, 8);
 				dlen = 8;
 			}
 		} else {
-			dlen = below(r, sizeof(d) + 1);
+			dlen = rng_below(r, sizeof(d) + 1);
 			for (size_t k = 0; k < dlen; k++)
-				d[k] = next(r);
+				d[k] = rng_next(r);
 		}
 		if (used + CMSG_SPACE(dlen) > size)
 			break;
 		c->cmsg_level = level;
 		c->cmsg_type = type;
-		c->cmsg_len = chance(r, 90) ? CMSG_LEN(dlen) : below(r, 600);
+		c->cmsg_len = rng_chance(r, 90) ? CMSG_LEN(dlen) :
+						  (size_t)rng_below(r, 600);
 		memcpy(CMSG_DATA(c), d, dlen);
 		used += CMSG_SPACE(dlen);
 	}
-	if (used && chance(r, 5))
-		used = below(r, used + 64);
+	if (used && rng_chance(r, 5))
+		used = rng_below(r, used + 64);
 	return used;
 }
 
@@ -307,25 +285,26 @@ struct msgbuf {
 static void rand_msg(struct rng *r, struct msghdr *m, struct msgbuf *b)
 {
 	uint32_t total = rand_len(r), off = 0;
-	int n = chance(r, 60) ? 1 : 1 + below(r, 8);
+	int n = rng_chance(r, 60) ? 1 : 1 + rng_below(r, 8);
 	socklen_t namelen;
 
 	memset(m, 0, sizeof(*m));
 	for (int i = 0; i < n; i++) {
-		uint32_t len = i == n - 1 ? total : below(r, total + 1);
+		uint32_t len = i == n - 1 ? total :
+			       (uint32_t)rng_below(r, total + 1);
 
-		if (chance(r, 5))
+		if (rng_chance(r, 5))
 			len = 0;
 		if (off + len > MAX_LEN)
 			len = MAX_LEN - off;
-		b->iov[i].iov_base = chance(r, 2) ? NULL : data + off;
+		b->iov[i].iov_base = rng_chance(r, 2) ? NULL : data + off;
 		b->iov[i].iov_len = len;
 		off += len;
 		total -= len < total ? len : total;
 	}
 	m->msg_iov = b->iov;
 	m->msg_iovlen = n;
-	if (chance(r, 80)) {
+	if (rng_chance(r, 80)) {
 		rand_addr(r, &b->name, &namelen);
 		m->msg_name = &b->name;
 		m->msg_namelen = namelen;
@@ -342,18 +321,16 @@ static int pick_fd(void)
 
 static int open_sock(struct rng *r)
 {
-	struct timeval tv = { .tv_usec = 200000 };
-	int one = 1;
 	int fd = socket(AF_INET, SOCK_DGRAM, cfg.proto);
 
 	if (fd < 0)
 		return fd;
 	/* A send never blocks for long: the fuzzer does not change these. */
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (chance(r, 60))
-		setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one));
-	if (chance(r, 40))
-		setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof(one));
+	sock_set_sndtimeo(fd, 200000);
+	if (rng_chance(r, 60))
+		sock_set_int(fd, SOL_SOCKET, SO_ZEROCOPY, 1);
+	if (rng_chance(r, 40))
+		sock_set_int(fd, SOL_IP, IP_RECVERR, 1);
 	return fd;
 }
 
@@ -378,35 +355,35 @@ static void op_setsockopt(struct rng *r, int fd)
 	unsigned char v[256];
 	int level, name, len, i = rand_int(r);
 
-	switch (below(r, 6)) {
+	switch (rng_below(r, 6)) {
 	case 0 ... 1:
 		level = SOL_SOCKET;
-		name = below(r, 80);
+		name = rng_below(r, 80);
 		break;
 	case 2 ... 3:
 		level = SOL_IP;
-		name = below(r, 80);
+		name = rng_below(r, 80);
 		break;
 	case 4:
 		level = SOL_UDP;
-		name = chance(r, 70) ? (chance(r, 50) ? UDP_CORK : UDP_SEGMENT) :
-				      below(r, 128);
+		name = rng_chance(r, 70) ? (rng_chance(r, 50) ? UDP_CORK : UDP_SEGMENT) :
+				      rng_below(r, 128);
 		break;
 	default:
-		level = below(r, 300);
-		name = below(r, 256);
+		level = rng_below(r, 300);
+		name = rng_below(r, 256);
 	}
 	if (forbidden(level, name))
 		return;
-	if (level == SOL_IP && name == IP_OPTIONS && chance(r, 80)) {
+	if (level == SOL_IP && name == IP_OPTIONS && rng_chance(r, 80)) {
 		len = rand_ipopts(r, v, 40);
-	} else if (chance(r, 70)) {
+	} else if (rng_chance(r, 70)) {
 		memcpy(v, &i, 4);
-		len = chance(r, 90) ? 4 : below(r, 9);
+		len = rng_chance(r, 90) ? 4 : rng_below(r, 9);
 	} else {
-		len = below(r, sizeof(v) + 1);
+		len = rng_below(r, sizeof(v) + 1);
 		for (int k = 0; k < len; k++)
-			v[k] = next(r);
+			v[k] = rng_next(r);
 	}
 	setsockopt(fd, level, name, v, len);
 }
@@ -414,11 +391,11 @@ static void op_setsockopt(struct rng *r, int fd)
 static void op_getsockopt(struct rng *r, int fd)
 {
 	unsigned char v[512];
-	socklen_t len = chance(r, 80) ? 4 : below(r, 300);
-	int level = chance(r, 80) ? (int[]){ SOL_SOCKET, SOL_IP, SOL_UDP }[below(r, 3)] :
-				    (int)below(r, 300);
+	socklen_t len = rng_chance(r, 80) ? 4 : rng_below(r, 300);
+	int level = rng_chance(r, 80) ? (int[]){ SOL_SOCKET, SOL_IP, SOL_UDP }[rng_below(r, 3)] :
+				    (int)rng_below(r, 300);
 
-	getsockopt(fd, level, below(r, 90), v, &len);
+	getsockopt(fd, level, rng_below(r, 90), v, &len);
 }
 
 /* A send; the successful ones are counted. */
@@ -429,7 +406,7 @@ static void op_send(struct rng *r, int fd)
 	int n, flags = rand_flags(r);
 	long ok;
 
-	switch (below(r, 6)) {
+	switch (rng_below(r, 6)) {
 	case 0 ... 3:
 		rand_msg(r, &mm[0].msg_hdr, &b[0]);
 		ok = sendmsg(fd, &mm[0].msg_hdr, flags) >= 0;
@@ -440,11 +417,11 @@ static void op_send(struct rng *r, int fd)
 
 		rand_addr(r, &sin, &len);
 		ok = sendto(fd, data, rand_len(r), flags,
-			    chance(r, 85) ? (void *)&sin : NULL, len) >= 0;
+			    rng_chance(r, 85) ? (void *)&sin : NULL, len) >= 0;
 		break;
 	}
 	default:
-		n = 1 + below(r, 8);
+		n = 1 + rng_below(r, 8);
 		for (int i = 0; i < n; i++)
 			rand_msg(r, &mm[i].msg_hdr, &b[i]);
 		ok = sendmmsg(fd, mm, n, flags);
@@ -459,7 +436,7 @@ static void op_connect(struct rng *r, int fd)
 	socklen_t len;
 
 	rand_addr(r, &sin, &len);
-	if (chance(r, 30))
+	if (rng_chance(r, 30))
 		sin.sin_family = AF_UNSPEC;	/* disconnect */
 	connect(fd, (struct sockaddr *)&sin, len);
 }
@@ -468,9 +445,10 @@ static void op_bind(struct rng *r, int fd)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 
-	sin.sin_addr = chance(r, 50) ? cfg.src : (struct in_addr){ 0 };
-	sin.sin_port = chance(r, 50) ? 0 : htons(1024 + below(r, 64));
-	bind(fd, (struct sockaddr *)&sin, chance(r, 95) ? sizeof(sin) : below(r, 20));
+	sin.sin_addr = rng_chance(r, 50) ? cfg.src : (struct in_addr){ 0 };
+	sin.sin_port = rng_chance(r, 50) ? 0 : htons(1024 + rng_below(r, 64));
+	bind(fd, (struct sockaddr *)&sin,
+	     rng_chance(r, 95) ? sizeof(sin) : (size_t)rng_below(r, 20));
 }
 
 static void op_misc(struct rng *r, int fd)
@@ -481,7 +459,7 @@ static void op_misc(struct rng *r, int fd)
 			    .msg_control = ctl, .msg_controllen = sizeof(ctl) };
 	int v;
 
-	switch (below(r, 4)) {
+	switch (rng_below(r, 4)) {
 	case 0:
 		while (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) >= 0)
 			m.msg_controllen = sizeof(ctl);
@@ -490,10 +468,10 @@ static void op_misc(struct rng *r, int fd)
 		recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		break;
 	case 2:
-		ioctl(fd, chance(r, 50) ? SIOCOUTQ_IOCTL : SIOCINQ_IOCTL, &v);
+		ioctl(fd, rng_chance(r, 50) ? SIOCOUTQ_IOCTL : SIOCINQ_IOCTL, &v);
 		break;
 	default:
-		shutdown(fd, below(r, 4));
+		shutdown(fd, rng_below(r, 4));
 	}
 }
 
@@ -501,7 +479,7 @@ static void op_misc(struct rng *r, int fd)
 static void *racer(void *arg)
 {
 	struct rng r = { *(uint64_t *)arg ^ 0x5bd1e995 };
-	int close_at = chance(&r, 10) ? (int)below(&r, 200) : -1;
+	int close_at = rng_chance(&r, 10) ? (int)rng_below(&r, 200) : -1;
 	unsigned char opts[40];
 	int i = 0, v;
 
@@ -512,21 +490,21 @@ static void *racer(void *arg)
 			close_fd();
 			break;
 		}
-		switch (below(&r, 7)) {
+		switch (rng_below(&r, 7)) {
 		case 0 ... 1:
 			v = rand_ipopts(&r, opts, 40);
 			setsockopt(fd, SOL_IP, IP_OPTIONS, opts, v);
 			break;
 		case 2:
-			v = below(&r, 2);
+			v = rng_below(&r, 2);
 			setsockopt(fd, SOL_UDP, UDP_CORK, &v, sizeof(v));
 			break;
 		case 3:
-			v = chance(&r, 50) ? 0 : 1 + below(&r, 1500);
+			v = rng_chance(&r, 50) ? 0 : 1 + rng_below(&r, 1500);
 			setsockopt(fd, SOL_UDP, UDP_SEGMENT, &v, sizeof(v));
 			break;
 		case 4:
-			v = below(&r, 6);
+			v = rng_below(&r, 6);
 			setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, &v, sizeof(v));
 			break;
 		case 5:
@@ -543,8 +521,8 @@ static void sequence(uint64_t seed)
 {
 	struct rng r = { seed };
 	pthread_t t;
-	int racing = chance(&r, 70);
-	int ops = 1 + below(&r, cfg.ops);
+	int racing = rng_chance(&r, 70);
+	int ops = 1 + rng_below(&r, cfg.ops);
 	uint64_t calls = 0;
 
 	atomic_store(&cur_fd, open_sock(&r));
@@ -554,7 +532,7 @@ static void sequence(uint64_t seed)
 	for (int i = 0; i < ops; i++, calls++) {
 		int fd = pick_fd();
 
-		switch (below(&r, 20)) {
+		switch (rng_below(&r, 20)) {
 		case 0 ... 8:
 			op_send(&r, fd);
 			break;
@@ -624,33 +602,22 @@ int main(int argc, char **argv)
 	double seconds = 10, stuck_since;
 	const char *dst = "10.99.1.2", *src = "10.99.1.1";
 	int status;
+	const struct test_opt opts[] = {
+		{ "seconds", ARG_DOUBLE, &seconds },
+		{ "count", ARG_U64, &count },
+		{ "seed", ARG_U64, &seed },
+		{ "ops", ARG_INT, &cfg.ops },
+		{ "dst", ARG_STR, &dst },
+		{ "src", ARG_STR, &src },
+		{ "proto", ARG_INT, &cfg.proto },
+		{ }
+	};
 	pid_t pid;
 
 	cfg.ops = 64;
 	cfg.proto = -1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!v)
-			return usage();
-		if (!strcmp(a, "--seconds"))
-			seconds = atof(v);
-		else if (!strcmp(a, "--count"))
-			count = strtoull(v, NULL, 0);
-		else if (!strcmp(a, "--seed"))
-			seed = strtoull(v, NULL, 0);
-		else if (!strcmp(a, "--ops"))
-			cfg.ops = atoi(v);
-		else if (!strcmp(a, "--dst"))
-			dst = v;
-		else if (!strcmp(a, "--src"))
-			src = v;
-		else if (!strcmp(a, "--proto"))
-			cfg.proto = atoi(v);
-		else
-			return usage();
-		i++;
-	}
+	if (test_parse_opts(argc, argv, opts))
+		return usage();
 	if (cfg.proto < 0)
 		cfg.proto = altudp_protocol();
 	if (cfg.proto < 0) {

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the C test programs (selftests/diff, selftests/fuzz, bench) share:
- * the constants an older libc lacks, and reading the module's protocol
- * number and other one-number files.
+ * What the C test programs (selftests/diff, selftests/fuzz,
+ * selftests/zc_race, bench) share, after the manner of the kernel's
+ * tools/testing/selftests/net/lib: the constants an older libc lacks,
+ * reporting a fatal error, the module's protocol number, clocks, command
+ * line options (altudp_test.c), sockets and namespaces (sock.c), and the
+ * seeded random numbers of the fuzzer and of the differential runner.
+ * Each program is linked with the .c files of this folder (lib.mk).
  */
 #ifndef ALTUDP_TEST_H
 #define ALTUDP_TEST_H
 
-#include <stdio.h>
-#include <time.h>
+#include <netinet/in.h>
+#include <stdint.h>
 
 #ifndef SOL_UDP
 #define SOL_UDP 17
@@ -32,32 +36,89 @@
 #define SO_EE_ORIGIN_ZEROCOPY 5
 #endif
 
-/* The number a procfs or sysfs file holds, or dflt. */
-static inline long read_long_file(const char *path, long dflt)
-{
-	FILE *f = fopen(path, "r");
-	long v = dflt;
+#define ARRAY_SIZE(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = dflt;
-		fclose(f);
-	}
-	return v;
+/* altudp_test.c */
+
+/*
+ * How die() reports: a TAP program (the differential runner) bails out
+ * on stdout, where its harness reads the TAP stream, and exits 1; the
+ * others print on stderr and exit 2, their status for "could not test".
+ */
+void test_set_tap(int tap);
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* die() with "what: strerror(errno)", as perror() words it. */
+void die_errno(const char *what) __attribute__((noreturn));
+
+long read_long_file(const char *path, long dflt);
+int altudp_protocol(void);
+double now_seconds(void);
+unsigned long long now_ns(void);
+
+/*
+ * Command line options, "--name value" or "--name" alone (ARG_SET and
+ * ARG_CLEAR).  Each program has its own table and usage text; the table
+ * ends with an entry whose name is NULL.
+ */
+enum test_opt_kind {
+	ARG_INT,	/* int, atoi() */
+	ARG_U64,	/* uint64_t, strtoull() in any base */
+	ARG_DOUBLE,	/* double, atof() */
+	ARG_STR,	/* const char * */
+	ARG_ADDR,	/* struct in_addr, dotted quad */
+	ARG_SET,	/* int set to 1, no value */
+	ARG_CLEAR,	/* int set to 0, no value */
+};
+
+struct test_opt {
+	const char *name;	/* without the leading "--" */
+	enum test_opt_kind kind;
+	void *val;
+};
+
+/* 0, or -1 on an unknown option, a missing value or a bad address. */
+int test_parse_opts(int argc, char **argv, const struct test_opt *opts);
+
+/* sock.c */
+
+/* setsockopt() of an int; its status. */
+int sock_set_int(int fd, int level, int name, int val);
+/* bind() to addr (INADDR_ANY if NULL) and port; its status. */
+int sock_bind(int fd, const char *addr, int port);
+/* SO_SNDTIMEO of usec microseconds; its status. */
+int sock_set_sndtimeo(int fd, long usec);
+/* Into the network namespace that path names (/run/netns/NAME); 0 or -1. */
+int enter_netns(const char *path);
+/*
+ * Reads the MSG_ZEROCOPY completions queued on fd's error queue, without
+ * waiting; returns how many sends they cover.
+ */
+unsigned long zc_reap(int fd);
+
+/* splitmix64: seeded, so that a seed replays its sequence anywhere. */
+struct rng {
+	uint64_t s;
+};
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
 }
 
-/* altudp's protocol number, -1 when the module is not loaded. */
-static inline int altudp_protocol(void)
+/* 0 to n - 1; 0 when n is 0. */
+static inline int rng_below(struct rng *r, int n)
 {
-	return read_long_file("/sys/module/altudp/parameters/protocol", -1);
+	return n > 0 ? (int)(rng_next(r) % n) : 0;
 }
 
-static inline double now_seconds(void)
+/* True pct times in a hundred. */
+static inline int rng_chance(struct rng *r, int pct)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec / 1e9;
+	return rng_below(r, 100) < pct;
 }
 
 #endif /* ALTUDP_TEST_H */

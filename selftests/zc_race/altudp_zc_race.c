@@ -16,9 +16,6 @@
  * Usage: altudp_zc_race [--proto N] --dst ADDR [--port P] [--seconds S]
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <errno.h>
-#include <linux/errqueue.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -27,12 +24,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../lib/altudp_test.h"
+#include "altudp_test.h"
 
 #ifndef SO_MEMINFO
 #define SO_MEMINFO 55
@@ -79,41 +74,19 @@ static void *racer(void *arg)
 	return NULL;
 }
 
-/* Reads the zerocopy completions queued so far; returns how many ids. */
-static unsigned long drain(void)
-{
-	char control[128];
-	unsigned long ids = 0;
-
-	for (;;) {
-		struct msghdr msg = {
-			.msg_control = control,
-			.msg_controllen = sizeof(control),
-		};
-		struct cmsghdr *cm;
-
-		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
-			return ids;
-		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-			struct sock_extended_err *ee = (void *)CMSG_DATA(cm);
-
-			if (cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_RECVERR &&
-			    ee->ee_origin == SO_EE_ORIGIN_ZEROCOPY)
-				ids += ee->ee_data - ee->ee_info + 1;
-		}
-	}
-}
-
 static uint32_t optmem(void)
 {
 	uint32_t mem[SK_MEMINFO_VARS] = { 0 };
 	socklen_t len = sizeof(mem);
 
-	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0) {
-		perror("SO_MEMINFO");
-		exit(2);
-	}
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0)
+		die_errno("SO_MEMINFO");
 	return mem[SK_MEMINFO_OPTMEM];
+}
+
+static void usage(const char *prog)
+{
+	die("usage: %s [--proto N] --dst ADDR [--port P] [--seconds S]", prog);
 }
 
 int main(int argc, char **argv)
@@ -121,41 +94,33 @@ int main(int argc, char **argv)
 	struct counts cc = { 0 }, rc = { 0 };
 	double seconds = 5, end;
 	unsigned long ids = 0;
-	int proto = -1, one = 1, i;
+	int proto = -1, port = 9;
+	const struct test_opt opts[] = {
+		{ "proto", ARG_INT, &proto },
+		{ "dst", ARG_ADDR, &dst.sin_addr },
+		{ "port", ARG_INT, &port },
+		{ "seconds", ARG_DOUBLE, &seconds },
+		{ }
+	};
 	pthread_t tc, tr;
 	uint32_t left;
 
 	dst.sin_family = AF_INET;
-	dst.sin_port = htons(9);
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--proto"))
-			proto = atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--dst"))
-			inet_pton(AF_INET, argv[i + 1], &dst.sin_addr);
-		else if (!strcmp(argv[i], "--port"))
-			dst.sin_port = htons(atoi(argv[i + 1]));
-		else if (!strcmp(argv[i], "--seconds"))
-			seconds = atof(argv[i + 1]);
-	}
+	if (test_parse_opts(argc, argv, opts))
+		usage(argv[0]);
+	dst.sin_port = htons(port);
 	if (proto < 0)
 		proto = altudp_protocol();
-	if (proto < 0 || !dst.sin_addr.s_addr) {
-		fprintf(stderr, "usage: %s [--proto N] --dst ADDR [--port P] [--seconds S]\n",
-			argv[0]);
-		return 2;
-	}
+	if (proto < 0 || !dst.sin_addr.s_addr)
+		usage(argv[0]);
 
 	fd = socket(AF_INET, SOCK_DGRAM, proto);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one))) {
-		perror("socket");
-		return 2;
-	}
+	if (fd < 0 || sock_set_int(fd, SOL_SOCKET, SO_ZEROCOPY, 1))
+		die_errno("socket");
 
 	if (pthread_create(&tc, NULL, corker, &cc) ||
-	    pthread_create(&tr, NULL, racer, &rc)) {
-		perror("pthread_create");
-		return 2;
-	}
+	    pthread_create(&tr, NULL, racer, &rc))
+		die_errno("pthread_create");
 	/* The error queue is drained all along: each pending completion
 	 * holds optmem, and sends fail with ENOBUFS when it runs out.
 	 */
@@ -164,7 +129,7 @@ int main(int argc, char **argv)
 		struct pollfd p = { .fd = fd };
 
 		poll(&p, 1, 10);
-		ids += drain();
+		ids += zc_reap(fd);
 	}
 	stop = true;
 	pthread_join(tc, NULL);
@@ -173,7 +138,7 @@ int main(int argc, char **argv)
 	/* Then until nothing is charged any more, or for 5 s. */
 	end = now_seconds() + 5;
 	do {
-		ids += drain();
+		ids += zc_reap(fd);
 		left = optmem();
 		if (left)
 			usleep(10000);

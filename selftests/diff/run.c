@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One run of a sequence: its calls on a socket of one protocol, from the
+ * same start each time, and the record of what each did.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "diff.h"
+
+/* Why the last run() failed. */
+char run_error[64];
+
+/* Frames dropped by the receive backlogs (/proc/net/softnet_stat). */
+static unsigned long backlog_drops(void)
+{
+	FILE *f = fopen("/proc/net/softnet_stat", "r");
+	unsigned int processed, dropped;
+	unsigned long n = 0;
+
+	if (!f)
+		die("/proc/net/softnet_stat: %s", strerror(errno));
+	while (fscanf(f, "%x %x%*[^\n]", &processed, &dropped) == 2)
+		n += dropped;
+	fclose(f);
+	return n;
+}
+
+static void read_snmp(long long *v, int *nv, char names[][48])
+{
+	char hdr[2048], val[2048];
+	FILE *f = fopen("/proc/net/snmp", "r");
+
+	*nv = 0;
+	if (!f)
+		die("/proc/net/snmp: %s", strerror(errno));
+	while (fgets(hdr, sizeof(hdr), f) && fgets(val, sizeof(val), f)) {
+		char *sh, *sv, *h, *x, *y;
+
+		char *pfx = getenv("ALTUDP_DIFF_SNMP_ALL") ? "" : "Ip: Udp: ";
+
+		h = strtok_r(hdr, " \n", &sh);
+		if (*pfx && (!h || !strstr(pfx, h)))
+			continue;
+		strtok_r(val, " \n", &sv);
+		while ((x = strtok_r(NULL, " \n", &sh)) &&
+		       (y = strtok_r(NULL, " \n", &sv)) && *nv < 128) {
+			snprintf(names[*nv], 48, "%.*s.%s", (int)strlen(h) - 1,
+				 h, x);
+			v[(*nv)++] = atoll(y);
+		}
+	}
+	fclose(f);
+}
+
+static void make_addr(int dest, int nmode, struct sockaddr_in *sin,
+		      socklen_t *len)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(dests[dest].port);
+	inet_pton(AF_INET, dests[dest].addr, &sin->sin_addr);
+	*len = sizeof(*sin);
+	switch (nmode) {
+	case NM_SHORT:
+		*len = 8;
+		break;
+	case NM_INET6:
+		sin->sin_family = AF_INET6;
+		break;
+	case NM_UNSPEC:
+		sin->sin_family = AF_UNSPEC;
+		break;
+	case NM_PORT0:
+		sin->sin_port = 0;
+		break;
+	}
+}
+
+static int open_sock(int proto)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, proto);
+
+	/*
+	 * A fixed source port so that the frames can be equal; a send
+	 * timeout so that a send that waits for buffer space that nothing
+	 * frees (a cork past SO_SNDBUF) ends with EAGAIN in both runs.
+	 */
+	if (fd < 0 || sock_bind(fd, NULL, SPORT) || sock_set_sndtimeo(fd, 20000))
+		die("socket(%d): %s", proto, strerror(errno));
+	return fd;
+}
+
+static ssize_t do_send(int fd, const struct op *o)
+{
+	union {
+		char buf[512];
+		struct cmsghdr align;
+	} ctl;
+	struct sockaddr_in sin;
+	struct iovec iov[4];
+	struct msghdr m;
+	struct cmsghdr *c;
+	socklen_t nl;
+	int i, left = o->size, clen = 0;
+	unsigned char *p = payload + o->off;
+
+	memset(&m, 0, sizeof(m));
+	memset(&ctl, 0, sizeof(ctl));
+	if (o->dest != D_NONE) {
+		make_addr(o->dest, o->nmode, &sin, &nl);
+		m.msg_name = &sin;
+		m.msg_namelen = nl;
+	}
+	for (i = 0; i < o->niov; i++) {
+		int n = i == o->niov - 1 ? left : left / (o->niov - i) / (i + 1);
+
+		iov[i].iov_base = p;
+		iov[i].iov_len = n;
+		p += n;
+		left -= n;
+	}
+	m.msg_iov = iov;
+	m.msg_iovlen = o->niov;
+	for (i = 0; i < o->ncm; i++) {
+		c = (struct cmsghdr *)(ctl.buf + clen);
+		c->cmsg_level = o->cm[i].level;
+		c->cmsg_type = o->cm[i].type;
+		c->cmsg_len = CMSG_LEN(o->cm[i].len);
+		memcpy(CMSG_DATA(c), o->cm[i].data, o->cm[i].len);
+		clen += CMSG_SPACE(o->cm[i].len);
+	}
+	if (clen || o->cbmode) {
+		m.msg_control = ctl.buf;
+		m.msg_controllen = clen;
+	}
+	c = (struct cmsghdr *)ctl.buf;
+	switch (o->cbmode) {
+	case CB_SMALL_LEN:
+		if (!clen)
+			m.msg_controllen = clen = CMSG_SPACE(4);
+		c->cmsg_len = sizeof(*c) - 1;
+		break;
+	case CB_BIG_LEN:
+		if (!clen)
+			m.msg_controllen = clen = CMSG_SPACE(4);
+		c->cmsg_len = clen + 8;
+		break;
+	case CB_SHORT_BUF:
+		m.msg_controllen = 4;
+		break;
+	case CB_NULL_BUF:
+		m.msg_control = NULL;
+		m.msg_controllen = sizeof(ctl.buf) / 2;
+		break;
+	}
+	return sendmsg(fd, &m, o->flags | MSG_NOSIGNAL);
+}
+
+static ssize_t do_splice(int fd, int *pipefd, const struct op *o)
+{
+	ssize_t n = write(pipefd[1], payload + o->off, o->size);
+
+	if (n < 0)
+		return n;
+	return splice(pipefd[0], NULL, fd, NULL, o->size, o->flags);
+}
+
+int run(const struct seq *s, int proto, struct log *l)
+{
+	long long before[128], after[128];
+	char names[128][48], bnames[128][48];
+	int fd, nb, na, i, pipefd[2], rc = 0, psz = 1 << 20;
+	struct idstate st = { 0 };
+	int want[NFEAT];
+	unsigned long drops;
+
+	l->len = 0;
+	if (l->buf)
+		l->buf[0] = 0;
+	/* The same start: device settings, empty queues. */
+	for (i = 0; i < NFEAT; i++)
+		want[i] = feat_init[i];
+	if (set_mtu(IF_A, 1500) || features_set(want) < 0)
+		die("resetting %s: %s", IF_A, strerror(errno));
+	if (sync_marker(l, -1, &st))
+		die("the marker did not come back before the run");
+	reset_routes();
+	l->len = 0;
+	if (pipe2(pipefd, 0) || fcntl(pipefd[1], F_SETFL, O_NONBLOCK) ||
+	    fcntl(pipefd[1], F_SETPIPE_SZ, psz) < 0)
+		die("pipe: %s", strerror(errno));
+
+	read_snmp(before, &nb, bnames);
+	drops = backlog_drops();
+	fd = open_sock(proto);
+	for (i = 0; i < s->nops; i++) {
+		const struct op *o = &s->ops[i];
+		struct sockaddr_in sin;
+		unsigned char val[64];
+		socklen_t len = 0;
+		char d[1024];
+		ssize_t ret = 0;
+		struct pollfd p = { fd, POLLIN | POLLOUT, 0 };
+		int outq = -1, want1[NFEAT], j, err;
+
+		errno = 0;
+		switch (o->kind) {
+		case K_SEND:
+			ret = do_send(fd, o);
+			break;
+		case K_SPLICE:
+			ret = do_splice(fd, pipefd, o);
+			break;
+		case K_SETOPT:
+			ret = setsockopt(fd, o->level, o->name, o->val,
+					 o->optlen);
+			break;
+		case K_GETOPT:
+			len = o->optlen;
+			memset(val, 0, sizeof(val));
+			ret = getsockopt(fd, o->level, o->name, val, &len);
+			break;
+		case K_CONNECT:
+			make_addr(o->dest, o->nmode, &sin, &len);
+			ret = connect(fd, (struct sockaddr *)&sin, len);
+			break;
+		case K_DISCONNECT:
+			memset(&sin, 0, sizeof(sin));
+			sin.sin_family = AF_UNSPEC;
+			ret = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+			break;
+		case K_MTU:
+			ret = set_mtu(IF_A, o->arg);
+			break;
+		case K_FEATURE:
+			for (j = 0; j < NFEAT; j++)
+				want1[j] = j == o->arg ? o->arg2 : -1;
+			ret = features_set(want1);
+			break;
+		case K_REOPEN:
+			close(fd);
+			fd = open_sock(proto);
+			p.fd = fd;
+			break;
+		}
+		err = ret < 0 ? errno : 0;
+		describe(o, d, sizeof(d));
+		logp(l, "c%d %s: ret=%zd errno=%d", i, d, ret, err);
+		if (o->kind == K_GETOPT && ret == 0) {
+			logp(l, " optlen=%u val=", len);
+			loghex(l, val, len < sizeof(val) ? len : sizeof(val));
+		}
+		logp(l, "\n");
+		if (sync_marker(l, i, &st)) {
+			logp(l, "c%d RUNNER ERROR: the marker did not come back\n",
+			     i);
+			rc = -1;
+			break;
+		}
+		poll(&p, 1, 0);
+		ioctl(fd, SIOCOUTQ, &outq);
+		logp(l, "c%d after: poll=%#x outq=%d\n", i, p.revents, outq);
+		log_errqueue(l, i, fd);
+	}
+	close(fd);
+	close(pipefd[0]);
+	close(pipefd[1]);
+	if (!rc && sync_marker(l, s->nops, &st))
+		rc = -1;
+	snprintf(run_error, sizeof(run_error),
+		 "the marker datagram did not come back");
+	drops = backlog_drops() - drops;
+	if (drops) {
+		snprintf(run_error, sizeof(run_error),
+			 "%lu frames dropped by a receive backlog", drops);
+		logp(l, "RUNNER ERROR: %s\n", run_error);
+		rc = -1;
+	}
+	read_snmp(after, &na, names);
+	/* By name: a line may gain columns (IcmpMsg) as the run goes. */
+	for (i = 0; i < na; i++) {
+		long long b0 = 0;
+		int j;
+
+		for (j = 0; j < nb; j++)
+			if (!strcmp(names[i], bnames[j]))
+				b0 = before[j];
+		logp(l, "snmp %s %lld\n", names[i], after[i] - b0);
+	}
+	return rc;
+}
