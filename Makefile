@@ -112,7 +112,8 @@ fuzz:
 difftest:
 	@$(MAKE) -s -C selftests/diff O=$(CURDIR)/build/diff
 	@$(MAKE) -s -C selftests/zc_race O=$(CURDIR)/build
-	@scripts/build-mutant
+	@scripts/build-mutant || \
+		echo "difftest: no mutant for some kernel: diff_selftest.sh fails on it"
 
 check-long: deps
 	@$(MAKE) -s fuzz difftest
