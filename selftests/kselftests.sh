@@ -18,14 +18,14 @@
 # IPv4 cases only; the scripts' TCP, ICMP, RAW and packet socket cases do
 # not involve altudp.  Per program:
 #   udpgso          udpgso.sh's IPv4 cases (cmsg, setsockopt, connected
-#                   with a route MTU, MSG_MORE; on 6.12 also hw/sw GSO and
+#                   with a route MTU, MSG_MORE; from 6.12 on also hw/sw GSO and
 #                   checksum on a dummy sink)
 #   msg_zerocopy    msg_zerocopy.sh "4 udp" over veth, without and with -z
 #   udpgso_bench    udpgso_bench.sh's UDP cases on lo (plain, GSO, GSO +
 #                   zerocopy and timestamps, audited), a fixed message count
 #                   that udpgso_bench_rx checks along with the contents
 #   cmsg_sender     cmsg_so_mark.sh and cmsg_time.sh, UDPv4 cases; SO_PRIORITY
-#                   (-P, 6.12's cmsg_sender only) against an nft drop rule.
+#                   (-P, from 6.12's cmsg_sender on) against an nft drop rule.
 #                   cmsg_sender has no IPv4 TTL/TOS option (its -c/-C/-l/-L
 #                   are IPv6 TCLASS/HOPLIMIT), so none here.
 #   so_txtime       so_txtime.sh's IPv4 cases (fq, then etf)
@@ -206,8 +206,9 @@ body_udpgso() {
 	in1 "${W[@]}" "$KS/udpgso" "$@"
 }
 
-if [ "$series" = 6.1 ]; then
-	# 6.1's udpgso sets lo's MTU and route itself.
+# 6.1's udpgso sets lo's MTU and route itself; the later one, which has
+# -R (hw/sw GSO on a sink device), leaves that to its script.
+if "$KS/udpgso" -R -Z 2>&1 | grep -q "invalid option -- 'R'"; then
 	compare "udpgso -4 -C (cmsg)" 1 setup_lo body_udpgso -4 -C
 	compare "udpgso -4 -C -s (setsockopt)" 1 setup_lo body_udpgso -4 -C -s
 	compare "udpgso -4 -c (connected)" 1 setup_lo body_udpgso -4 -c
