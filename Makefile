@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make                 build src/altudp.ko against KDIR, and tools/
-# make kos             build build/<kver>/src/altudp.ko for each installed
-#                      Debian kernel series (6.1, 6.12)
+# make kos             build build/<kver>/src/altudp.ko for each kernel of
+#                      scripts/kernels (6.1, 6.12, the sid chroot's 7.2)
 # make check           install what is missing, build, boot each kernel in
 #                      QEMU and run selftests/ there
 # make check-debug     the same in a KASAN/kmemleak/lockdep 6.1 kernel built
