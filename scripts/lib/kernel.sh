@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Where a kernel of scripts/kernels lives, for the scripts that build for
 # it or boot it (sourced; $top is the checkout).  A kernel is either the
