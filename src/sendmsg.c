@@ -96,7 +96,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	int corkreq = udp_test_bit(CORK, sk) || msg->msg_flags & MSG_MORE;
 	altudp_getfrag_t getfrag = ip_generic_getfrag;
 	struct sk_buff *skb;
-	struct ip_options_data opt_copy;
+	ALTUDP_DEFINE_OPT_COPY(opt_copy);
 	int uc_index;
 
 	trace_altudp_sendmsg(sk, msg, len, corkreq);
@@ -182,9 +182,9 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		rcu_read_lock();
 		inet_opt = rcu_dereference(inet->inet_opt);
 		if (inet_opt) {
-			memcpy(&opt_copy, inet_opt,
+			memcpy(opt_copy, inet_opt,
 			       sizeof(*inet_opt) + inet_opt->opt.optlen);
-			ipc.opt = &opt_copy.opt;
+			ipc.opt = opt_copy;
 		}
 		rcu_read_unlock();
 	}

@@ -27,6 +27,20 @@ static inline bool altudp_inet_recverr(const struct sock *sk)
 }
 #endif
 
+/*
+ * udp_sendmsg()'s private copy of the socket's IP options, on the stack:
+ * a struct ip_options_data until 7.2 removed it, DEFINE_RAW_FLEX() since.
+ */
+#ifdef COMPAT_HAVE_IP_OPTIONS_DATA
+#define ALTUDP_DEFINE_OPT_COPY(name)				\
+	struct ip_options_data name##_data;			\
+	struct ip_options_rcu *name = &name##_data.opt
+#else
+#define ALTUDP_DEFINE_OPT_COPY(name)				\
+	DEFINE_RAW_FLEX(struct ip_options_rcu, name, opt.__data,	\
+			IP_OPTIONS_DATA_FIXED_SIZE)
+#endif
+
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)
 #endif
