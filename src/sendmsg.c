@@ -216,7 +216,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		faddr = ipc.opt->opt.faddr;
 		connected = 0;
 	}
-	tos = get_rttos(&ipc, inet);
+	tos = altudp_rttos(&ipc, inet);
 	if (altudp_sendmsg_scope(sk, &ipc, msg, &tos, &scope))
 		connected = 0;
 

@@ -41,6 +41,17 @@ static inline bool altudp_inet_recverr(const struct sock *sk)
 			IP_OPTIONS_DATA_FIXED_SIZE)
 #endif
 
+/*
+ * The tos of udp_sendmsg()'s flow.  7.2's ipcm_init_sk() sets ipc->tos
+ * from the socket (no more -1 for "the socket's"), and its udp_sendmsg()
+ * masks that where older ones call get_rttos().
+ */
+#ifdef COMPAT_HAVE_GET_RTTOS
+#define altudp_rttos(ipc, inet)	get_rttos(ipc, inet)
+#else
+#define altudp_rttos(ipc, inet)	((u8)((ipc)->tos & INET_DSCP_MASK))
+#endif
+
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)
 #endif
