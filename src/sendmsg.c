@@ -347,7 +347,7 @@ out_free:
 	 * seems like overkill.
 	 */
 	if (err == -ENOBUFS || test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
-		UDP_INC_STATS(sock_net(sk), UDP_MIB_SNDBUFERRORS, 0);
+		altudp_udp_inc_stats(sock_net(sk), UDP_MIB_SNDBUFERRORS);
 out_stat:
 	altudp_count_error(sock_net(sk), err);
 	return err;

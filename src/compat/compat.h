@@ -52,6 +52,13 @@ static inline bool altudp_inet_recverr(const struct sock *sk)
 #define altudp_rttos(ipc, inet)	((u8)((ipc)->tos & INET_DSCP_MASK))
 #endif
 
+/* The kernel's UDP counters; an altudp socket is never UDP-Lite. */
+#ifdef COMPAT_UDP_STATS_HAVE_UDPLITE
+#define altudp_udp_inc_stats(net, field)	UDP_INC_STATS(net, field, 0)
+#else
+#define altudp_udp_inc_stats(net, field)	UDP_INC_STATS(net, field)
+#endif
+
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)
 #endif
