@@ -476,7 +476,7 @@ static int altudp_setup_cork(struct sock *sk, struct inet_cork *cork,
 	cork->ttl = ipc->ttl;
 	cork->tos = ipc->tos;
 	cork->mark = ipc->sockc.mark;
-	cork->priority = ipc->priority;
+	cork->priority = altudp_ipc_priority(ipc);
 	cork->transmit_time = ipc->sockc.transmit_time;
 	cork->tx_flags = 0;
 	sock_tx_timestamp(sk, ipc->sockc.tsflags, &cork->tx_flags);
@@ -631,8 +631,7 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 		altudp_ip_options_build(skb, opt, cork->addr, rt);
 	}
 
-	skb->priority = (cork->tos != -1) ? cork->priority :
-					    READ_ONCE(sk->sk_priority);
+	skb->priority = altudp_cork_priority(sk, cork);
 	skb->mark = cork->mark;
 	altudp_set_transmit_time(skb, sk, cork->transmit_time);
 	/*

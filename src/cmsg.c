@@ -112,7 +112,7 @@ int altudp_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
 			if (val < 0 || val > 255)
 				return -EINVAL;
 			ipc->tos = val;
-			ipc->priority = rt_tos2priority(ipc->tos);
+			altudp_ipc_priority(ipc) = rt_tos2priority(ipc->tos);
 			break;
 		case IP_PROTOCOL:
 			if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))

@@ -59,6 +59,29 @@ static inline bool altudp_inet_recverr(const struct sock *sk)
 #define altudp_udp_inc_stats(net, field)	UDP_INC_STATS(net, field)
 #endif
 
+/*
+ * The datagram's priority.  Since SO_PRIORITY became a control message,
+ * ipcm_init_sk() sets ipc->sockc.priority from the socket, IP_TOS and
+ * SO_PRIORITY messages override it, and __ip_make_skb() takes the cork's
+ * as is.  Before, ipc->priority counts only with an IP_TOS message and
+ * __ip_make_skb() otherwise reads the socket's.
+ */
+#ifdef COMPAT_SOCKCM_HAS_PRIORITY
+#define altudp_ipc_priority(ipc)	((ipc)->sockc.priority)
+static inline u32 altudp_cork_priority(const struct sock *sk,
+				       const struct inet_cork *cork)
+{
+	return cork->priority;
+}
+#else
+#define altudp_ipc_priority(ipc)	((ipc)->priority)
+static inline u32 altudp_cork_priority(const struct sock *sk,
+				       const struct inet_cork *cork)
+{
+	return (cork->tos != -1) ? cork->priority : READ_ONCE(sk->sk_priority);
+}
+#endif
+
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)
 #endif
