@@ -28,7 +28,8 @@
 static int altudp_zerocopy_iter_dgram(struct sk_buff *skb,
 				      struct msghdr *msg, int len)
 {
-	return __zerocopy_sg_from_iter(msg, skb->sk, skb, &msg->msg_iter, len);
+	return altudp_zerocopy_sg_from_iter(msg, skb->sk, skb, &msg->msg_iter,
+					    len);
 }
 
 /* ip_select_ttl(), static in ip_output.c */
@@ -147,7 +148,8 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 				uarg = msg->msg_ubuf;
 			}
 		} else if (sock_flag(sk, SOCK_ZEROCOPY)) {
-			uarg = msg_zerocopy_realloc(sk, length, skb_zcopy(skb));
+			uarg = altudp_msg_zerocopy_realloc(sk, length,
+							   skb_zcopy(skb));
 			if (!uarg)
 				return -ENOBUFS;
 			/* Differs from 6.1/6.12's __ip_append_data(), which
