@@ -163,7 +163,12 @@ static inline void altudp_set_transmit_time(struct sk_buff *skb,
  */
 #ifdef COMPAT_HAVE_SKB_SPLICE_FROM_ITER
 #define ALTUDP_SPLICE_PAGES	MSG_SPLICE_PAGES
+#ifdef COMPAT_SKB_SPLICE_FROM_ITER_GFP
 #define altudp_splice_from_iter	skb_splice_from_iter
+#else
+#define altudp_splice_from_iter(skb, iter, maxsize, gfp) \
+	skb_splice_from_iter(skb, iter, maxsize)
+#endif
 #else
 #define ALTUDP_SPLICE_PAGES	0
 static inline ssize_t altudp_splice_from_iter(struct sk_buff *skb,
