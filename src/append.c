@@ -95,7 +95,7 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 	unsigned int maxfraglen, fragheaderlen, maxnonfragsize;
 	int csummode = CHECKSUM_NONE;
 	struct rtable *rt = dst_rtable(cork->dst);
-	bool paged, hold_tskey, extra_uref = false;
+	bool paged, hold_tskey = false, extra_uref = false;
 	unsigned int wmem_alloc_delta = 0;
 	u32 tskey = 0;
 
@@ -185,10 +185,14 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 
 	cork->length += length;
 
-	hold_tskey = cork->tx_flags & SKBTX_ANY_TSTAMP &&
-		     READ_ONCE(sk->sk_tsflags) & SOF_TIMESTAMPING_OPT_ID;
-	if (hold_tskey)
-		tskey = atomic_inc_return(&sk->sk_tskey) - 1;
+	if (cork->tx_flags & SKBTX_ANY_TSTAMP &&
+	    READ_ONCE(sk->sk_tsflags) & SOF_TIMESTAMPING_OPT_ID) {
+		/* 7.2: SCM_TS_OPT_ID's key, when given, not sk_tskey */
+		if (!altudp_cork_ts_opt_id(cork, &tskey)) {
+			tskey = atomic_inc_return(&sk->sk_tskey) - 1;
+			hold_tskey = true;
+		}
+	}
 
 	/* So, what's going on in the loop below?
 	 *
@@ -481,7 +485,7 @@ static int altudp_setup_cork(struct sock *sk, struct inet_cork *cork,
 	cork->priority = altudp_ipc_priority(ipc);
 	cork->transmit_time = ipc->sockc.transmit_time;
 	cork->tx_flags = 0;
-	sock_tx_timestamp(sk, ipc->sockc.tsflags, &cork->tx_flags);
+	altudp_cork_tx_timestamp(sk, cork, &ipc->sockc);
 
 	trace_altudp_setup_cork(sk, cork);
 	return 0;

@@ -93,6 +93,46 @@ static inline u32 altudp_cork_priority(const struct sock *sk,
 #define altudp_zerocopy_sg_from_iter	__zerocopy_sg_from_iter
 #endif
 
+/*
+ * SCM_TS_OPT_ID gives a datagram its timestamp key: ip_setup_cork()
+ * records it in the cork, and __ip_append_data() takes it instead of the
+ * socket's next sk_tskey.  Older kernels have no such key.
+ */
+#ifdef COMPAT_HAVE_IPCORK_TS_OPT_ID
+static inline void altudp_cork_tx_timestamp(struct sock *sk,
+					    struct inet_cork *cork,
+					    const struct sockcm_cookie *sockc)
+{
+	sock_tx_timestamp(sk, sockc, &cork->tx_flags);
+	if (sockc->tsflags & SOCKCM_FLAG_TS_OPT_ID) {
+		cork->flags |= IPCORK_TS_OPT_ID;
+		cork->ts_opt_id = sockc->ts_opt_id;
+	}
+}
+
+static inline bool altudp_cork_ts_opt_id(const struct inet_cork *cork,
+					 u32 *tskey)
+{
+	if (!(cork->flags & IPCORK_TS_OPT_ID))
+		return false;
+	*tskey = cork->ts_opt_id;
+	return true;
+}
+#else
+static inline void altudp_cork_tx_timestamp(struct sock *sk,
+					    struct inet_cork *cork,
+					    const struct sockcm_cookie *sockc)
+{
+	sock_tx_timestamp(sk, sockc->tsflags, &cork->tx_flags);
+}
+
+static inline bool altudp_cork_ts_opt_id(const struct inet_cork *cork,
+					 u32 *tskey)
+{
+	return false;
+}
+#endif
+
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)
 #endif
