@@ -246,4 +246,15 @@ static inline void altudp_local_out_count(struct net *net)
 #define ALTUDP_GSO_NEEDS_CSUM_OFFLOAD	true
 #endif
 
+/*
+ * 7.2's ip_setup_cork() caps the fragment size at IP_MAX_MTU, so that a
+ * device MTU above it no longer lets a datagram outgrow what IP can
+ * carry.  The change touched no header either.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
+#define ALTUDP_CORK_CAPS_FRAGSIZE	true
+#else
+#define ALTUDP_CORK_CAPS_FRAGSIZE	false
+#endif
+
 #endif /* _ALTUDP_COMPAT_H */
