@@ -163,7 +163,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	ipc.gso_size = READ_ONCE(up->gso_size);
 
 	if (msg->msg_controllen) {
-		err = udp_cmsg_send(sk, msg, &ipc.gso_size);
+		err = altudp_udp_cmsg_send(sk, msg, &ipc.gso_size);
 		if (err > 0) {
 			err = altudp_ip_cmsg_send(sk, msg, &ipc);
 			connected = 0;

@@ -133,6 +133,13 @@ static inline bool altudp_cork_ts_opt_id(const struct inet_cork *cork,
 }
 #endif
 
+/* compat/unexported.c: copies of what the kernel no longer exports */
+#ifdef COMPAT_EXPORTS_UDP_CMSG_SEND
+#define altudp_udp_cmsg_send	udp_cmsg_send
+#else
+int altudp_udp_cmsg_send(struct sock *sk, struct msghdr *msg, u16 *gso_size);
+#endif
+
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)
 #endif
