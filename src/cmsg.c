@@ -162,7 +162,7 @@ void altudp_ip_options_build(struct sk_buff *skb, struct ip_options *opt,
 	if (opt->ts_needtime) {
 		__be32 midtime;
 
-		midtime = inet_current_timestamp();
+		midtime = altudp_inet_current_timestamp();
 		memcpy(iph + opt->ts + iph[opt->ts + 2] - 5, &midtime, 4);
 	}
 }

@@ -139,6 +139,11 @@ static inline bool altudp_cork_ts_opt_id(const struct inet_cork *cork,
 #else
 int altudp_udp_cmsg_send(struct sock *sk, struct msghdr *msg, u16 *gso_size);
 #endif
+#ifdef COMPAT_EXPORTS_INET_CURRENT_TIMESTAMP
+#define altudp_inet_current_timestamp	inet_current_timestamp
+#else
+__be32 altudp_inet_current_timestamp(void);
+#endif
 
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)

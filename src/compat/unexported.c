@@ -5,7 +5,9 @@
  * finds no export (7.2).
  */
 
+#include <linux/math64.h>
 #include <linux/socket.h>
+#include <linux/timekeeping.h>
 #include <linux/udp.h>
 #include <net/udp.h>
 
@@ -51,5 +53,32 @@ int altudp_udp_cmsg_send(struct sock *sk, struct msghdr *msg, u16 *gso_size)
 	}
 
 	return need_ip;
+}
+#endif
+
+#ifndef COMPAT_EXPORTS_INET_CURRENT_TIMESTAMP
+#define SECONDS_PER_DAY	86400
+
+/*
+ * inet_current_timestamp() of net/ipv4/af_inet.c: milliseconds since
+ * midnight UT in network byte order, for the IP timestamp option.
+ */
+__be32 altudp_inet_current_timestamp(void)
+{
+	u32 secs;
+	u32 msecs;
+	struct timespec64 ts;
+
+	ktime_get_real_ts64(&ts);
+
+	/* Get secs since midnight. */
+	(void)div_u64_rem(ts.tv_sec, SECONDS_PER_DAY, &secs);
+	/* Convert to msecs. */
+	msecs = secs * MSEC_PER_SEC;
+	/* Convert nsec to msec. */
+	msecs += (u32)ts.tv_nsec / NSEC_PER_MSEC;
+
+	/* Convert to network byte order. */
+	return htonl(msecs);
 }
 #endif
