@@ -144,6 +144,19 @@ int altudp_udp_cmsg_send(struct sock *sk, struct msghdr *msg, u16 *gso_size);
 #else
 __be32 altudp_inet_current_timestamp(void);
 #endif
+#ifdef COMPAT_EXPORTS_UDP_LIB_SETSOCKOPT
+#define altudp_udp_lib_setsockopt	udp_lib_setsockopt
+#else
+int altudp_udp_lib_setsockopt(struct sock *sk, int level, int optname,
+			      sockptr_t optval, unsigned int optlen,
+			      int (*push_pending_frames)(struct sock *));
+#endif
+#ifdef COMPAT_EXPORTS_UDP_LIB_GETSOCKOPT
+#define altudp_udp_lib_getsockopt	udp_lib_getsockopt
+#else
+int altudp_udp_lib_getsockopt(struct sock *sk, int level, int optname,
+			      char __user *optval, int __user *optlen);
+#endif
 
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)

@@ -82,3 +82,50 @@ __be32 altudp_inet_current_timestamp(void)
 	return htonl(msecs);
 }
 #endif
+
+#ifndef COMPAT_EXPORTS_UDP_LIB_SETSOCKOPT
+/*
+ * udp_lib_setsockopt() of 7.2.  Its UDP_CORK case is copied: clearing the
+ * cork pushes the pending datagram, through the module.  Every other
+ * option is the kernel's: udp_prot.setsockopt, udp_setsockopt(), calls
+ * udp_lib_setsockopt() for SOL_UDP and SOL_SOCKET and ip_setsockopt()
+ * for the other levels.
+ */
+int altudp_udp_lib_setsockopt(struct sock *sk, int level, int optname,
+			      sockptr_t optval, unsigned int optlen,
+			      int (*push_pending_frames)(struct sock *))
+{
+	int val;
+
+	if (level != SOL_UDP || optname != UDP_CORK)
+		return udp_prot.setsockopt(sk, level, optname, optval, optlen);
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	if (val != 0) {
+		udp_set_bit(CORK, sk);
+	} else {
+		udp_clear_bit(CORK, sk);
+		lock_sock(sk);
+		push_pending_frames(sk);
+		release_sock(sk);
+	}
+	return 0;
+}
+#endif
+
+#ifndef COMPAT_EXPORTS_UDP_LIB_GETSOCKOPT
+/*
+ * udp_lib_getsockopt(): reading an option sends nothing, so it is the
+ * kernel's, reached as udp_getsockopt() reaches it.
+ */
+int altudp_udp_lib_getsockopt(struct sock *sk, int level, int optname,
+			      char __user *optval, int __user *optlen)
+{
+	return udp_prot.getsockopt(sk, level, optname, optval, optlen);
+}
+#endif
