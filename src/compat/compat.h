@@ -158,6 +158,13 @@ int altudp_udp_lib_getsockopt(struct sock *sk, int level, int optname,
 			      char __user *optval, int __user *optlen);
 #endif
 
+#ifndef COMPAT_HAVE_SK_UID
+static inline kuid_t sk_uid(const struct sock *sk)
+{
+	return sk->sk_uid;
+}
+#endif
+
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)
 #endif
