@@ -34,7 +34,7 @@ static inline bool altudp_inet_recverr(const struct sock *sk)
 #ifdef COMPAT_HAVE_IP_OPTIONS_DATA
 #define ALTUDP_DEFINE_OPT_COPY(name)				\
 	struct ip_options_data name##_data;			\
-	struct ip_options_rcu *name = &name##_data.opt
+	struct ip_options_rcu *(name) = &name##_data.opt
 #else
 #define ALTUDP_DEFINE_OPT_COPY(name)				\
 	DEFINE_RAW_FLEX(struct ip_options_rcu, name, opt.__data,	\
