@@ -76,6 +76,13 @@
 #define FRAME_MAX	(1 << 17)
 #define N(a)		((int)(sizeof(a) / sizeof((a)[0])))
 
+/* 6.13's per-datagram timestamp key; bookworm's headers lack it.  Older
+ * kernels refuse it with EINVAL, their UDP and altudp alike.
+ */
+#ifndef SCM_TS_OPT_ID
+#define SCM_TS_OPT_ID	81
+#endif
+
 /* ---------------------------------------------------------------- state */
 
 static char ns_a[64], ns_b[64];
@@ -367,6 +374,7 @@ static const struct name opt_names[] = {
 	{ SOL_SOCKET, SO_ERROR, "SO_ERROR" },
 	{ SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL" },
 	{ SOL_SOCKET, SCM_RIGHTS, "SCM_RIGHTS" },
+	{ SOL_SOCKET, SCM_TS_OPT_ID, "SCM_TS_OPT_ID" },
 	{ SOL_IP, IP_TOS, "IP_TOS" },
 	{ SOL_IP, IP_TTL, "IP_TTL" },
 	{ SOL_IP, IP_OPTIONS, "IP_OPTIONS" },
@@ -1849,6 +1857,13 @@ static void sc_tstamp(struct seq *s)
 	cmsg_int(send_(s, 100, 0, D_B9000), SOL_SOCKET, SO_TIMESTAMPING, TS_SCHED);
 	send_(s, 100, 0, D_B9000);
 	setopt(s, SOL_SOCKET, SO_TIMESTAMPING, TS_ID);
+	/* the key of SCM_TS_OPT_ID, not sk_tskey; corked, the cork's */
+	cmsg_int(send_(s, 100, 0, D_B9000), SOL_SOCKET, SCM_TS_OPT_ID, 1000);
+	send_(s, 100, 0, D_B9000);
+	cmsg_int(send_(s, 100, MSG_MORE, D_B9000), SOL_SOCKET, SCM_TS_OPT_ID, 2000);
+	cmsg_int(send_(s, 100, 0, D_B9000), SOL_SOCKET, SCM_TS_OPT_ID, 3000);
+	send_(s, 100, MSG_MORE, D_B9000);
+	send_(s, 100, 0, D_B9000);
 	setopt(s, SOL_SOCKET, SO_ZEROCOPY, 1);
 	send_(s, 200, MSG_ZEROCOPY, D_B9000);
 	send_(s, 100, 0, D_B9);
