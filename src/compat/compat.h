@@ -30,11 +30,13 @@ static inline bool altudp_inet_recverr(const struct sock *sk)
 /*
  * udp_sendmsg()'s private copy of the socket's IP options, on the stack:
  * a struct ip_options_data until 7.2 removed it, DEFINE_RAW_FLEX() since.
+ * The pointer is to the whole struct, options included: FORTIFY_SOURCE
+ * would take one to its .opt member for 32 bytes and warn at the copy.
  */
 #ifdef COMPAT_HAVE_IP_OPTIONS_DATA
 #define ALTUDP_DEFINE_OPT_COPY(name)				\
 	struct ip_options_data name##_data;			\
-	struct ip_options_rcu *(name) = &name##_data.opt
+	struct ip_options_rcu *(name) = (struct ip_options_rcu *)&name##_data
 #else
 #define ALTUDP_DEFINE_OPT_COPY(name)				\
 	DEFINE_RAW_FLEX(struct ip_options_rcu, name, opt.__data,	\
