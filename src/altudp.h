@@ -15,6 +15,13 @@
  *   __altudp_make_skb()          __ip_make_skb()
  *   altudp_ip_send_skb()         ip_send_skb()
  *   altudp_local_out()           ip_local_out() + __ip_local_out()
+ *
+ * and, in compat/unexported.c where the kernel (7.2) no longer exports
+ * them:
+ *
+ *   altudp_udp_cmsg_send()       udp_cmsg_send()         net/ipv4/udp.c
+ *   altudp_udp_lib_setsockopt()  udp_lib_setsockopt()
+ *   altudp_inet_current_timestamp() inet_current_timestamp() af_inet.c
  */
 #ifndef _ALTUDP_H
 #define _ALTUDP_H

@@ -28,7 +28,8 @@
 static int altudp_zerocopy_iter_dgram(struct sk_buff *skb,
 				      struct msghdr *msg, int len)
 {
-	return __zerocopy_sg_from_iter(msg, skb->sk, skb, &msg->msg_iter, len);
+	return altudp_zerocopy_sg_from_iter(msg, skb->sk, skb, &msg->msg_iter,
+					    len);
 }
 
 /* ip_select_ttl(), static in ip_output.c */
@@ -94,7 +95,7 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 	unsigned int maxfraglen, fragheaderlen, maxnonfragsize;
 	int csummode = CHECKSUM_NONE;
 	struct rtable *rt = dst_rtable(cork->dst);
-	bool paged, hold_tskey, extra_uref = false;
+	bool paged, hold_tskey = false, extra_uref = false;
 	unsigned int wmem_alloc_delta = 0;
 	u32 tskey = 0;
 
@@ -147,7 +148,8 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 				uarg = msg->msg_ubuf;
 			}
 		} else if (sock_flag(sk, SOCK_ZEROCOPY)) {
-			uarg = msg_zerocopy_realloc(sk, length, skb_zcopy(skb));
+			uarg = altudp_msg_zerocopy_realloc(sk, length,
+							   skb_zcopy(skb));
 			if (!uarg)
 				return -ENOBUFS;
 			/* Differs from 6.1/6.12's __ip_append_data(), which
@@ -183,10 +185,14 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 
 	cork->length += length;
 
-	hold_tskey = cork->tx_flags & SKBTX_ANY_TSTAMP &&
-		     READ_ONCE(sk->sk_tsflags) & SOF_TIMESTAMPING_OPT_ID;
-	if (hold_tskey)
-		tskey = atomic_inc_return(&sk->sk_tskey) - 1;
+	if (cork->tx_flags & SKBTX_ANY_TSTAMP &&
+	    READ_ONCE(sk->sk_tsflags) & SOF_TIMESTAMPING_OPT_ID) {
+		/* 7.2: SCM_TS_OPT_ID's key, when given, not sk_tskey */
+		if (!altudp_cork_ts_opt_id(cork, &tskey)) {
+			tskey = atomic_inc_return(&sk->sk_tskey) - 1;
+			hold_tskey = true;
+		}
+	}
 
 	/* So, what's going on in the loop below?
 	 *
@@ -447,6 +453,8 @@ static int altudp_setup_cork(struct sock *sk, struct inet_cork *cork,
 
 	cork->fragsize = ip_sk_use_pmtu(sk) ?
 			 dst4_mtu(&rt->dst) : READ_ONCE(rt->dst.dev->mtu);
+	if (ALTUDP_CORK_CAPS_FRAGSIZE)
+		cork->fragsize = min(cork->fragsize, IP_MAX_MTU);
 
 	if (!inetdev_valid_mtu(cork->fragsize))
 		return -ENETUNREACH;
@@ -476,10 +484,10 @@ static int altudp_setup_cork(struct sock *sk, struct inet_cork *cork,
 	cork->ttl = ipc->ttl;
 	cork->tos = ipc->tos;
 	cork->mark = ipc->sockc.mark;
-	cork->priority = ipc->priority;
+	cork->priority = altudp_ipc_priority(ipc);
 	cork->transmit_time = ipc->sockc.transmit_time;
 	cork->tx_flags = 0;
-	sock_tx_timestamp(sk, ipc->sockc.tsflags, &cork->tx_flags);
+	altudp_cork_tx_timestamp(sk, cork, &ipc->sockc);
 
 	trace_altudp_setup_cork(sk, cork);
 	return 0;
@@ -631,8 +639,7 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 		altudp_ip_options_build(skb, opt, cork->addr, rt);
 	}
 
-	skb->priority = (cork->tos != -1) ? cork->priority :
-					    READ_ONCE(sk->sk_priority);
+	skb->priority = altudp_cork_priority(sk, cork);
 	skb->mark = cork->mark;
 	altudp_set_transmit_time(skb, sk, cork->transmit_time);
 	/*

@@ -112,7 +112,7 @@ int altudp_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
 			if (val < 0 || val > 255)
 				return -EINVAL;
 			ipc->tos = val;
-			ipc->priority = rt_tos2priority(ipc->tos);
+			altudp_ipc_priority(ipc) = rt_tos2priority(ipc->tos);
 			break;
 		case IP_PROTOCOL:
 			if (cmsg->cmsg_len != CMSG_LEN(sizeof(int)))
@@ -162,7 +162,7 @@ void altudp_ip_options_build(struct sk_buff *skb, struct ip_options *opt,
 	if (opt->ts_needtime) {
 		__be32 midtime;
 
-		midtime = inet_current_timestamp();
+		midtime = altudp_inet_current_timestamp();
 		memcpy(iph + opt->ts + iph[opt->ts + 2] - 5, &midtime, 4);
 	}
 }

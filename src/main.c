@@ -78,8 +78,8 @@ static int altudp_setsockopt(struct sock *sk, int level, int optname,
 			     sockptr_t optval, unsigned int optlen)
 {
 	if (level == SOL_UDP || level == SOL_UDPLITE || level == SOL_SOCKET)
-		return udp_lib_setsockopt(sk, level, optname, optval, optlen,
-					  altudp_push_pending_frames);
+		return altudp_udp_lib_setsockopt(sk, level, optname, optval,
+						 optlen, altudp_push_pending_frames);
 	return ip_setsockopt(sk, level, optname, optval, optlen);
 }
 
@@ -88,7 +88,8 @@ static int altudp_getsockopt(struct sock *sk, int level, int optname,
 			     char __user *optval, int __user *optlen)
 {
 	if (level == SOL_UDP || level == SOL_UDPLITE)
-		return udp_lib_getsockopt(sk, level, optname, optval, optlen);
+		return altudp_udp_lib_getsockopt(sk, level, optname, optval,
+						 optlen);
 	return ip_getsockopt(sk, level, optname, optval, optlen);
 }
 

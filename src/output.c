@@ -149,11 +149,11 @@ send:
 	err = altudp_ip_send_skb(net, skb);
 	if (err) {
 		if (err == -ENOBUFS && !altudp_inet_recverr(sk)) {
-			UDP_INC_STATS(net, UDP_MIB_SNDBUFERRORS, 0);
+			altudp_udp_inc_stats(net, UDP_MIB_SNDBUFERRORS);
 			err = 0;
 		}
 	} else {
-		UDP_INC_STATS(net, UDP_MIB_OUTDATAGRAMS, 0);
+		altudp_udp_inc_stats(net, UDP_MIB_OUTDATAGRAMS);
 		ALTUDP_INC_STATS(net, ALTUDP_MIB_OUTDATAGRAMS);
 		ALTUDP_ADD_STATS(net, ALTUDP_MIB_OUTBYTES, datalen);
 	}

@@ -96,7 +96,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	int corkreq = udp_test_bit(CORK, sk) || msg->msg_flags & MSG_MORE;
 	altudp_getfrag_t getfrag = ip_generic_getfrag;
 	struct sk_buff *skb;
-	struct ip_options_data opt_copy;
+	ALTUDP_DEFINE_OPT_COPY(opt_copy);
 	int uc_index;
 
 	trace_altudp_sendmsg(sk, msg, len, corkreq);
@@ -163,7 +163,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	ipc.gso_size = READ_ONCE(up->gso_size);
 
 	if (msg->msg_controllen) {
-		err = udp_cmsg_send(sk, msg, &ipc.gso_size);
+		err = altudp_udp_cmsg_send(sk, msg, &ipc.gso_size);
 		if (err > 0) {
 			err = altudp_ip_cmsg_send(sk, msg, &ipc);
 			connected = 0;
@@ -182,9 +182,9 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		rcu_read_lock();
 		inet_opt = rcu_dereference(inet->inet_opt);
 		if (inet_opt) {
-			memcpy(&opt_copy, inet_opt,
+			memcpy(opt_copy, inet_opt,
 			       sizeof(*inet_opt) + inet_opt->opt.optlen);
-			ipc.opt = &opt_copy.opt;
+			ipc.opt = opt_copy;
 		}
 		rcu_read_unlock();
 	}
@@ -216,7 +216,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		faddr = ipc.opt->opt.faddr;
 		connected = 0;
 	}
-	tos = get_rttos(&ipc, inet);
+	tos = altudp_rttos(&ipc, inet);
 	if (altudp_sendmsg_scope(sk, &ipc, msg, &tos, &scope))
 		connected = 0;
 
@@ -253,7 +253,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 
 		flowi4_init_output(fl4, ipc.oif, ipc.sockc.mark, tos, scope,
 				   sk->sk_protocol, flow_flags, faddr, saddr,
-				   dport, inet->inet_sport, sk->sk_uid);
+				   dport, inet->inet_sport, sk_uid(sk));
 
 		security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
 		rt = ip_route_output_flow(net, fl4, sk);
@@ -347,7 +347,7 @@ out_free:
 	 * seems like overkill.
 	 */
 	if (err == -ENOBUFS || test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
-		UDP_INC_STATS(sock_net(sk), UDP_MIB_SNDBUFERRORS, 0);
+		altudp_udp_inc_stats(sock_net(sk), UDP_MIB_SNDBUFERRORS);
 out_stat:
 	altudp_count_error(sock_net(sk), err);
 	return err;

@@ -34,6 +34,13 @@
 #define MAXCM		3
 #define FRAME_MAX	(1 << 17)
 
+/* 6.13's per-datagram timestamp key; bookworm's headers lack it.  Older
+ * kernels refuse it with EINVAL, their UDP and altudp alike.
+ */
+#ifndef SCM_TS_OPT_ID
+#define SCM_TS_OPT_ID	81
+#endif
+
 /* ---------------------------------------------------------------- ops.c */
 
 enum kind { K_SEND, K_SPLICE, K_SETOPT, K_GETOPT, K_CONNECT, K_DISCONNECT,

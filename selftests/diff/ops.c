@@ -167,6 +167,7 @@ static const struct name opt_names[] = {
 	{ SOL_SOCKET, SO_ERROR, "SO_ERROR" },
 	{ SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL" },
 	{ SOL_SOCKET, SCM_RIGHTS, "SCM_RIGHTS" },
+	{ SOL_SOCKET, SCM_TS_OPT_ID, "SCM_TS_OPT_ID" },
 	{ SOL_IP, IP_TOS, "IP_TOS" },
 	{ SOL_IP, IP_TTL, "IP_TTL" },
 	{ SOL_IP, IP_OPTIONS, "IP_OPTIONS" },

@@ -477,6 +477,13 @@ static void sc_tstamp(struct seq *s)
 	cmsg_int(send_(s, 100, 0, D_B9000), SOL_SOCKET, SO_TIMESTAMPING, TS_SCHED);
 	send_(s, 100, 0, D_B9000);
 	setopt(s, SOL_SOCKET, SO_TIMESTAMPING, TS_ID);
+	/* the key of SCM_TS_OPT_ID, not sk_tskey; corked, the cork's */
+	cmsg_int(send_(s, 100, 0, D_B9000), SOL_SOCKET, SCM_TS_OPT_ID, 1000);
+	send_(s, 100, 0, D_B9000);
+	cmsg_int(send_(s, 100, MSG_MORE, D_B9000), SOL_SOCKET, SCM_TS_OPT_ID, 2000);
+	cmsg_int(send_(s, 100, 0, D_B9000), SOL_SOCKET, SCM_TS_OPT_ID, 3000);
+	send_(s, 100, MSG_MORE, D_B9000);
+	send_(s, 100, 0, D_B9000);
 	setopt(s, SOL_SOCKET, SO_ZEROCOPY, 1);
 	send_(s, 200, MSG_ZEROCOPY, D_B9000);
 	send_(s, 100, 0, D_B9);

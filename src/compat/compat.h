@@ -27,6 +27,146 @@ static inline bool altudp_inet_recverr(const struct sock *sk)
 }
 #endif
 
+/*
+ * udp_sendmsg()'s private copy of the socket's IP options, on the stack:
+ * a struct ip_options_data until 7.2 removed it, DEFINE_RAW_FLEX() since.
+ * The pointer is to the whole struct, options included: FORTIFY_SOURCE
+ * would take one to its .opt member for 32 bytes and warn at the copy.
+ */
+#ifdef COMPAT_HAVE_IP_OPTIONS_DATA
+#define ALTUDP_DEFINE_OPT_COPY(name)				\
+	struct ip_options_data name##_data;			\
+	struct ip_options_rcu *(name) = (struct ip_options_rcu *)&name##_data
+#else
+#define ALTUDP_DEFINE_OPT_COPY(name)				\
+	DEFINE_RAW_FLEX(struct ip_options_rcu, name, opt.__data,	\
+			IP_OPTIONS_DATA_FIXED_SIZE)
+#endif
+
+/*
+ * The tos of udp_sendmsg()'s flow.  7.2's ipcm_init_sk() sets ipc->tos
+ * from the socket (no more -1 for "the socket's"), and its udp_sendmsg()
+ * masks that where older ones call get_rttos().
+ */
+#ifdef COMPAT_HAVE_GET_RTTOS
+#define altudp_rttos(ipc, inet)	get_rttos(ipc, inet)
+#else
+#define altudp_rttos(ipc, inet)	((u8)((ipc)->tos & INET_DSCP_MASK))
+#endif
+
+/* The kernel's UDP counters; an altudp socket is never UDP-Lite. */
+#ifdef COMPAT_UDP_STATS_HAVE_UDPLITE
+#define altudp_udp_inc_stats(net, field)	UDP_INC_STATS(net, field, 0)
+#else
+#define altudp_udp_inc_stats(net, field)	UDP_INC_STATS(net, field)
+#endif
+
+/*
+ * The datagram's priority.  Since SO_PRIORITY became a control message,
+ * ipcm_init_sk() sets ipc->sockc.priority from the socket, IP_TOS and
+ * SO_PRIORITY messages override it, and __ip_make_skb() takes the cork's
+ * as is.  Before, ipc->priority counts only with an IP_TOS message and
+ * __ip_make_skb() otherwise reads the socket's.
+ */
+#ifdef COMPAT_SOCKCM_HAS_PRIORITY
+#define altudp_ipc_priority(ipc)	((ipc)->sockc.priority)
+static inline u32 altudp_cork_priority(const struct sock *sk,
+				       const struct inet_cork *cork)
+{
+	return cork->priority;
+}
+#else
+#define altudp_ipc_priority(ipc)	((ipc)->priority)
+static inline u32 altudp_cork_priority(const struct sock *sk,
+				       const struct inet_cork *cork)
+{
+	return (cork->tos != -1) ? cork->priority : READ_ONCE(sk->sk_priority);
+}
+#endif
+
+/* MSG_ZEROCOPY from user memory: no device memory (dmabuf) here. */
+#ifdef COMPAT_ZEROCOPY_HAS_DEVMEM
+#define altudp_msg_zerocopy_realloc(sk, size, uarg) \
+	msg_zerocopy_realloc(sk, size, uarg, false)
+#define altudp_zerocopy_sg_from_iter(msg, sk, skb, from, length) \
+	__zerocopy_sg_from_iter(msg, sk, skb, from, length, NULL)
+#else
+#define altudp_msg_zerocopy_realloc	msg_zerocopy_realloc
+#define altudp_zerocopy_sg_from_iter	__zerocopy_sg_from_iter
+#endif
+
+/*
+ * SCM_TS_OPT_ID gives a datagram its timestamp key: ip_setup_cork()
+ * records it in the cork, and __ip_append_data() takes it instead of the
+ * socket's next sk_tskey.  Older kernels have no such key.
+ */
+#ifdef COMPAT_HAVE_IPCORK_TS_OPT_ID
+static inline void altudp_cork_tx_timestamp(struct sock *sk,
+					    struct inet_cork *cork,
+					    const struct sockcm_cookie *sockc)
+{
+	sock_tx_timestamp(sk, sockc, &cork->tx_flags);
+	if (sockc->tsflags & SOCKCM_FLAG_TS_OPT_ID) {
+		cork->flags |= IPCORK_TS_OPT_ID;
+		cork->ts_opt_id = sockc->ts_opt_id;
+	}
+}
+
+static inline bool altudp_cork_ts_opt_id(const struct inet_cork *cork,
+					 u32 *tskey)
+{
+	if (!(cork->flags & IPCORK_TS_OPT_ID))
+		return false;
+	*tskey = cork->ts_opt_id;
+	return true;
+}
+#else
+static inline void altudp_cork_tx_timestamp(struct sock *sk,
+					    struct inet_cork *cork,
+					    const struct sockcm_cookie *sockc)
+{
+	sock_tx_timestamp(sk, sockc->tsflags, &cork->tx_flags);
+}
+
+static inline bool altudp_cork_ts_opt_id(const struct inet_cork *cork,
+					 u32 *tskey)
+{
+	return false;
+}
+#endif
+
+/* compat/unexported.c: copies of what the kernel no longer exports */
+#ifdef COMPAT_EXPORTS_UDP_CMSG_SEND
+#define altudp_udp_cmsg_send	udp_cmsg_send
+#else
+int altudp_udp_cmsg_send(struct sock *sk, struct msghdr *msg, u16 *gso_size);
+#endif
+#ifdef COMPAT_EXPORTS_INET_CURRENT_TIMESTAMP
+#define altudp_inet_current_timestamp	inet_current_timestamp
+#else
+__be32 altudp_inet_current_timestamp(void);
+#endif
+#ifdef COMPAT_EXPORTS_UDP_LIB_SETSOCKOPT
+#define altudp_udp_lib_setsockopt	udp_lib_setsockopt
+#else
+int altudp_udp_lib_setsockopt(struct sock *sk, int level, int optname,
+			      sockptr_t optval, unsigned int optlen,
+			      int (*push_pending_frames)(struct sock *));
+#endif
+#ifdef COMPAT_EXPORTS_UDP_LIB_GETSOCKOPT
+#define altudp_udp_lib_getsockopt	udp_lib_getsockopt
+#else
+int altudp_udp_lib_getsockopt(struct sock *sk, int level, int optname,
+			      char __user *optval, int __user *optlen);
+#endif
+
+#ifndef COMPAT_HAVE_SK_UID
+static inline kuid_t sk_uid(const struct sock *sk)
+{
+	return sk->sk_uid;
+}
+#endif
+
 #ifndef COMPAT_HAVE_DST_RTABLE
 #define dst_rtable(_dst) container_of_const(_dst, struct rtable, dst)
 #endif
@@ -97,7 +237,12 @@ static inline void altudp_set_transmit_time(struct sk_buff *skb,
  */
 #ifdef COMPAT_HAVE_SKB_SPLICE_FROM_ITER
 #define ALTUDP_SPLICE_PAGES	MSG_SPLICE_PAGES
+#ifdef COMPAT_SKB_SPLICE_FROM_ITER_GFP
 #define altudp_splice_from_iter	skb_splice_from_iter
+#else
+#define altudp_splice_from_iter(skb, iter, maxsize, gfp) \
+	skb_splice_from_iter(skb, iter, maxsize)
+#endif
 #else
 #define ALTUDP_SPLICE_PAGES	0
 static inline ssize_t altudp_splice_from_iter(struct sk_buff *skb,
@@ -133,6 +278,17 @@ static inline void altudp_local_out_count(struct net *net)
 #define ALTUDP_GSO_NEEDS_CSUM_OFFLOAD	false
 #else
 #define ALTUDP_GSO_NEEDS_CSUM_OFFLOAD	true
+#endif
+
+/*
+ * 7.2's ip_setup_cork() caps the fragment size at IP_MAX_MTU, so that a
+ * device MTU above it no longer lets a datagram outgrow what IP can
+ * carry.  The change touched no header either.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 2, 0)
+#define ALTUDP_CORK_CAPS_FRAGSIZE	true
+#else
+#define ALTUDP_CORK_CAPS_FRAGSIZE	false
 #endif
 
 #endif /* _ALTUDP_COMPAT_H */

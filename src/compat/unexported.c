@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel functions of the transmit path that some series no longer
+ * export: the module's own copies, built where compat/Kbuild.include
+ * finds no export (7.2).
+ */
+
+#include <linux/math64.h>
+#include <linux/socket.h>
+#include <linux/timekeeping.h>
+#include <linux/udp.h>
+#include <net/udp.h>
+
+#include "altudp.h"
+
+#ifndef COMPAT_EXPORTS_UDP_CMSG_SEND
+/* __udp_cmsg_send(), static in net/ipv4/udp.c */
+static int __altudp_udp_cmsg_send(struct cmsghdr *cmsg, u16 *gso_size)
+{
+	switch (cmsg->cmsg_type) {
+	case UDP_SEGMENT:
+		if (cmsg->cmsg_len != CMSG_LEN(sizeof(__u16)))
+			return -EINVAL;
+		*gso_size = *(__u16 *)CMSG_DATA(cmsg);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * udp_cmsg_send() of 7.2: the SOL_UDP messages; 1 when others are left
+ * for ip_cmsg_send().
+ */
+int altudp_udp_cmsg_send(struct sock *sk, struct msghdr *msg, u16 *gso_size)
+{
+	struct cmsghdr *cmsg;
+	bool need_ip = false;
+	int err;
+
+	for_each_cmsghdr(cmsg, msg) {
+		if (!CMSG_OK(msg, cmsg))
+			return -EINVAL;
+
+		if (cmsg->cmsg_level != SOL_UDP) {
+			need_ip = true;
+			continue;
+		}
+
+		err = __altudp_udp_cmsg_send(cmsg, gso_size);
+		if (err)
+			return err;
+	}
+
+	return need_ip;
+}
+#endif
+
+#ifndef COMPAT_EXPORTS_INET_CURRENT_TIMESTAMP
+#define SECONDS_PER_DAY	86400
+
+/*
+ * inet_current_timestamp() of net/ipv4/af_inet.c: milliseconds since
+ * midnight UT in network byte order, for the IP timestamp option.
+ */
+__be32 altudp_inet_current_timestamp(void)
+{
+	u32 secs;
+	u32 msecs;
+	struct timespec64 ts;
+
+	ktime_get_real_ts64(&ts);
+
+	/* Get secs since midnight. */
+	(void)div_u64_rem(ts.tv_sec, SECONDS_PER_DAY, &secs);
+	/* Convert to msecs. */
+	msecs = secs * MSEC_PER_SEC;
+	/* Convert nsec to msec. */
+	msecs += (u32)ts.tv_nsec / NSEC_PER_MSEC;
+
+	/* Convert to network byte order. */
+	return htonl(msecs);
+}
+#endif
+
+#ifndef COMPAT_EXPORTS_UDP_LIB_SETSOCKOPT
+/*
+ * udp_lib_setsockopt() of 7.2.  Its UDP_CORK case is copied: clearing the
+ * cork pushes the pending datagram, through the module.  Every other
+ * option is the kernel's: udp_prot.setsockopt, udp_setsockopt(), calls
+ * udp_lib_setsockopt() for SOL_UDP and SOL_SOCKET and ip_setsockopt()
+ * for the other levels.
+ */
+int altudp_udp_lib_setsockopt(struct sock *sk, int level, int optname,
+			      sockptr_t optval, unsigned int optlen,
+			      int (*push_pending_frames)(struct sock *))
+{
+	int val;
+
+	if (level != SOL_UDP || optname != UDP_CORK)
+		return udp_prot.setsockopt(sk, level, optname, optval, optlen);
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	if (val != 0) {
+		udp_set_bit(CORK, sk);
+	} else {
+		udp_clear_bit(CORK, sk);
+		lock_sock(sk);
+		push_pending_frames(sk);
+		release_sock(sk);
+	}
+	return 0;
+}
+#endif
+
+#ifndef COMPAT_EXPORTS_UDP_LIB_GETSOCKOPT
+/*
+ * udp_lib_getsockopt(): reading an option sends nothing, so it is the
+ * kernel's, reached as udp_getsockopt() reaches it.
+ */
+int altudp_udp_lib_getsockopt(struct sock *sk, int level, int optname,
+			      char __user *optval, int __user *optlen)
+{
+	return udp_prot.getsockopt(sk, level, optname, optval, optlen);
+}
+#endif
