@@ -5,8 +5,9 @@
 # against each installed kernel build tree: every probe finds its header
 # (Debian splits a tree into an arch part and a -common or -common-rt
 # part), a flavour answers as the plain kernel of its version does, and a
-# tree without the headers stops the build with the header's name instead
-# of falling back to another series' answer or reading standard input.
+# tree without Module.symvers or the headers stops the build with the
+# file's name instead of falling back to another series' answer or
+# reading standard input.
 
 . "$(dirname "$0")/../lib/lib.sh"
 
@@ -57,13 +58,22 @@ for kver in "${!flags[@]}"; do
 	fi
 done
 
-out=$(probe_flags "$work/empty")
-rc=$?
-if [ "$rc" != 0 ] && [ "$rc" != 124 ] && grep -q 'no include/net/inet_sock.h' <<<"$out"; then
-	tap_ok "a tree without the headers stops the build, naming the header"
-else
-	tap_fail "a tree without the headers stops the build, naming the header" "status $rc"
-	tap_diag "$out"
-fi
+# empty_tree DESC WHAT: a tree lacking WHAT (and what follows it) stops
+# the build with WHAT named.
+empty_tree() {
+	local out rc
+	out=$(probe_flags "$work/empty")
+	rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" != 124 ] && grep -q "no $2" <<<"$out"; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "status $rc"
+		tap_diag "$out"
+	fi
+}
+empty_tree "a tree without Module.symvers stops the build, naming it" Module.symvers
+: >"$work/empty/Module.symvers"
+empty_tree "a tree without the headers stops the build, naming the header" \
+	"include/net/"
 
 tap_end
