@@ -2,7 +2,8 @@
 #
 # make                 build src/altudp.ko against KDIR, and tools/
 # make kos             build build/<kver>/src/altudp.ko for each kernel of
-#                      scripts/kernels (6.1, 6.12, the sid chroot's 7.2)
+#                      scripts/kernels (6.1, 6.12, 6.12-rt, the sid
+#                      chroot's 7.2)
 # make check           install what is missing, build, boot each kernel in
 #                      QEMU and run selftests/ there
 # make check-debug     the same in a KASAN/kmemleak/lockdep 6.1 kernel built
@@ -25,7 +26,9 @@ DEPS ?= scripts/deps
 # No build tree is an error only for the targets that build the module,
 # and only when they run: make check must reach $(DEPS) first.
 ifeq ($(wildcard $(MODULES_DIR)/$(KVER)/build),)
-KDIR ?= $(lastword $(shell ls -d $(HEADERS_DIR)/linux-headers-*-amd64 2>/dev/null | sort -V))
+# The newest plain tree; the PREEMPT_RT one (-rt-amd64) only when alone.
+KDIRS := $(shell ls -d $(HEADERS_DIR)/linux-headers-*-amd64 2>/dev/null | sort -V)
+KDIR ?= $(lastword $(or $(filter-out %-rt-amd64,$(KDIRS)),$(KDIRS)))
 KDIR_NOTE := $(MODULES_DIR)/$(KVER)/build is absent, building against $(KDIR)
 else
 KDIR ?= $(MODULES_DIR)/$(KVER)/build

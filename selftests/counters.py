@@ -12,11 +12,15 @@ set of counters that moved must be the one listed; for native UDP none
 may move; both must return the same and move Udp OutDatagrams, Ip
 FragCreates and Ip OutDiscards of /proc/net/snmp alike.  A second
 namespace's /proc/net/altudp, and the initial namespace's, stay still.
+Then several processes send at once, native and altudp: the counters
+must add up to every send.
 """
 
 import errno
 import os
 import socket
+import subprocess
+import sys
 
 from altudp import (Netns, altudp_protocol, ip, ns_exec, require_module, run_in,
                     tap_check, tap_end)
@@ -155,6 +159,8 @@ def cases(ns, other, proto_alt):
     case("port 0", lambda s: send(s, 10, addr=(ns.addr_b, 0)), {"ErrEINVAL": 1})
     case("no destination", lambda s: send(s, 10), {"ErrEDESTADDRREQ": 1})
 
+    concurrent(ns, proto_alt)
+
     other_after = run_in(other, read_counters)[0]
     tap_check(other_before == other_after,
               "another namespace's /proc/net/altudp did not move",
@@ -162,6 +168,47 @@ def cases(ns, other, proto_alt):
     init_after = read_counters()[0]
     tap_check(init_before == init_after, "the initial namespace's did not move",
               str(delta(init_before, init_after)))
+
+
+# One sender of concurrent(): plain sends (the lockless path) and MSG_MORE
+# pairs (the corked one, under the socket lock) on a socket of its own.
+SENDER = """
+import socket, sys
+proto, addr, port, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, proto)
+for i in range(n):
+    s.sendto(b"c" * 100, (addr, port))
+    s.sendto(b"c" * 1000, socket.MSG_MORE, (addr, port))
+    s.sendto(b"c" * 100, (addr, port))
+"""
+
+
+def concurrent(ns, proto_alt, procs=4, n=200):
+    """procs processes at once on the guest's CPUs, preempted and migrated
+    between the counters of one send (PREEMPT_RT preempts in what other
+    kernels run with BH off): each send is counted once, in whichever
+    CPU's slot, and native UDP's Udp OutDatagrams moves by as much."""
+    before = run_in(ns.a, read_counters)
+    rcs = []
+    for proto in (0, proto_alt):
+        ps = [subprocess.Popen(("ip", "netns", "exec", ns.a, sys.executable, "-c",
+                                SENDER, str(proto), ns.addr_b, str(DPORT), str(n)))
+              for _ in range(procs)]
+        rcs += [p.wait() for p in ps]
+    after = run_in(ns.a, read_counters)
+    alt = delta(before[0], after[0])
+    want = {"OutDatagrams": 2 * procs * n, "OutBytes": 1200 * procs * n,
+            "CorkedSends": 2 * procs * n}
+    tap_check(rcs == [0] * 2 * procs and
+              {k: alt.get(k, 0) for k in want} == want and
+              not any(k.startswith("Err") for k in alt),
+              "%d concurrent senders: %s" % (procs, " ".join(
+                  "%s+%d" % kv for kv in want.items())),
+              "exit %s, moved: %s" % (rcs, alt))
+    udp = after[1]["UdpOutDatagrams"] - before[1]["UdpOutDatagrams"]
+    tap_check(udp == 2 * 2 * procs * n,
+              "and Udp OutDatagrams moved by native's and altudp's sends",
+              "Udp OutDatagrams +%d, want +%d" % (udp, 2 * 2 * procs * n))
 
 
 if __name__ == "__main__":

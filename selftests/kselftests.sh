@@ -13,7 +13,8 @@
 # sent nothing through altudp (AltUdpOutDatagrams + AltUdpErr*, read in
 # the run's namespaces).  A case the native run fails too is skipped.
 # Cases that depend on timing are retried (TRIES) in both runs alike:
-# under TCG a native run misses a deadline now and then too.
+# under TCG a native run misses a deadline now and then too.  On
+# PREEMPT_RT they do not judge the timing, see timed().
 #
 # IPv4 cases only; the scripts' TCP, ICMP, RAW and packet socket cases do
 # not involve altudp.  Per program:
@@ -55,6 +56,15 @@ RUN=0
 # 4 ms variance, txtimestamp's 8 ms tolerance) are skipped, see timed().
 SLOW=1
 kasan_enabled && SLOW=4
+# PREEMPT_RT runs the qdiscs' timers and the softirqs in threads, which an
+# emulated guest on a busy host schedules late: natively, txtimestamp -u
+# missed its 18 ms bound in 11 of 15 runs on 6.12-rt, against 4 of 15 on
+# 6.12 at the same time.  There the timed cases run with
+# KSFT_MACHINE_SLOW, the programs' own switch for slow machines: a late
+# packet or timestamp is printed, not failed; each must still come, and
+# so_txtime's packets in txtime order.
+RT=
+[ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] && RT=1
 
 # ---- namespaces: NSS lists those of the current run
 
@@ -163,10 +173,14 @@ compare() {
 # timed DESC ...: compare, but for a case judged to a few milliseconds,
 # which a KASAN kernel under TCG misses natively and with altudp alike.
 timed() {
-	if [ "$SLOW" = 1 ]; then
-		compare "$@"
+	local desc=$1
+	shift
+	if [ "$SLOW" != 1 ]; then
+		tap_skip "$desc" "timed to a few ms, a KASAN kernel is too slow for it"
+	elif [ -n "$RT" ]; then
+		KSFT_MACHINE_SLOW=yes compare "$desc, timing not judged (PREEMPT_RT)" "$@"
 	else
-		tap_skip "$1" "timed to a few ms, a KASAN kernel is too slow for it"
+		compare "$desc" "$@"
 	fi
 }
 

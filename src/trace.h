@@ -30,6 +30,20 @@
 #define ALTUDP_COPY_PAGEFRAG	1	/* SG: into the socket's page frag */
 #define ALTUDP_COPY_ZEROCOPY	2	/* MSG_ZEROCOPY: user pages pinned */
 #define ALTUDP_COPY_SPLICE	3	/* MSG_SPLICE_PAGES: pages attached */
+
+/*
+ * sock_i_ino() without its read_lock_bh(&sk->sk_callback_lock): a
+ * tracepoint runs with preemption disabled, and on PREEMPT_RT that rwlock
+ * sleeps, so a sendmsg() racing a writer (a sockmap update) scheduled in
+ * atomic context.  The sender holds the socket's file, which keeps
+ * sk_socket from being orphaned meanwhile.
+ */
+static inline unsigned long altudp_trace_ino(const struct sock *sk)
+{
+	struct socket *sock = READ_ONCE(sk->sk_socket);
+
+	return sock ? SOCK_INODE(sock)->i_ino : 0;
+}
 #endif
 
 TRACE_EVENT(altudp_sendmsg,
@@ -54,7 +68,7 @@ TRACE_EVENT(altudp_sendmsg,
 		 */
 		sock_diag_save_cookie(sk, cookie);
 		__entry->cookie = (u64)cookie[1] << 32 | cookie[0];
-		__entry->ino = sock_i_ino(sk);
+		__entry->ino = altudp_trace_ino(sk);
 		__entry->len = len;
 		__entry->flags = msg->msg_flags;
 		if (usin && msg->msg_namelen >= sizeof(*usin)) {
