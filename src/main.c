@@ -35,8 +35,12 @@ static int altudp_set_protocol(const char *val, const struct kernel_param *kp)
 	err = kstrtoint(val, 0, &n);
 	if (err)
 		return err;
-	/* Above any IP protocol number, below IPPROTO_MAX for inet_create(). */
-	if (n <= IPPROTO_RAW || n >= IPPROTO_MAX || n == IPPROTO_MPTCP)
+	/*
+	 * Above any IP protocol number and IPPROTO_SMC (256, not in every
+	 * series' headers), below IPPROTO_MAX for inet_create(), and not
+	 * IPPROTO_MPTCP: 257 to 261.
+	 */
+	if (n <= 256 || n >= IPPROTO_MAX || n == IPPROTO_MPTCP)
 		return -EINVAL;
 	return param_set_int(val, kp);
 }
