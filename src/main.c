@@ -81,7 +81,7 @@ static void altudp_destroy_sock(struct sock *sk)
 static int altudp_setsockopt(struct sock *sk, int level, int optname,
 			     sockptr_t optval, unsigned int optlen)
 {
-	if (level == SOL_UDP || level == SOL_UDPLITE || level == SOL_SOCKET)
+	if (altudp_udp_sockopt_level(level))
 		return altudp_udp_lib_setsockopt(sk, level, optname, optval,
 						 optlen, altudp_push_pending_frames);
 	return ip_setsockopt(sk, level, optname, optval, optlen);

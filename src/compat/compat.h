@@ -153,6 +153,20 @@ int altudp_udp_lib_setsockopt(struct sock *sk, int level, int optname,
 			      sockptr_t optval, unsigned int optlen,
 			      int (*push_pending_frames)(struct sock *));
 #endif
+/*
+ * The levels udp_setsockopt() hands to udp_lib_setsockopt().  6.1 has no
+ * SOCK_CUSTOM_SOCKOPT: SOL_SOCKET never reaches the proto there, and its
+ * udp_lib_setsockopt() would read SO_* names as UDP_* ones.
+ */
+static inline bool altudp_udp_sockopt_level(int level)
+{
+#ifdef COMPAT_HAVE_SOCK_CUSTOM_SOCKOPT
+	if (level == SOL_SOCKET)
+		return true;
+#endif
+	return level == SOL_UDP || level == SOL_UDPLITE;
+}
+
 #ifdef COMPAT_EXPORTS_UDP_LIB_GETSOCKOPT
 #define altudp_udp_lib_getsockopt	udp_lib_getsockopt
 #else
