@@ -63,7 +63,7 @@ kasan_enabled && SLOW=4
 # KSFT_MACHINE_SLOW, the programs' own switch for slow machines: a late
 # packet or timestamp is printed, not failed; each must still come, and
 # so_txtime's packets in txtime order.
-RT=
+RT= TIMED=
 [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] && RT=1
 
 # ---- namespaces: NSS lists those of the current run
@@ -157,6 +157,8 @@ compare() {
 	tap_diag "altudp: $R_tries run(s) in $((SECONDS - start)) s"
 	if [ "$n_sends" != 0 ]; then
 		tap_fail "$desc" "the native run moved the altudp counters ($n_sends)"
+	elif [ "$R_rc" != 0 ] && [ -n "$TIMED" ] && native_misses "$tries" "$@"; then
+		tap_skip "$desc" "timing not judged: altudp missed it $tries times, then native $N_missed of $tries times: the machine is too busy"
 	elif [ "$R_rc" != 0 ]; then
 		tap_fail "$desc" "native passes, altudp fails (status $R_rc, $tries tries)"
 		tap_diag "altudp: $(tail -n 20 "$R_out")" "native: $(tail -n 5 "$n_out")"
@@ -170,8 +172,25 @@ compare() {
 	fi
 }
 
+# native_misses TRIES SETUP BODY [ARGS...]: after altudp failed a timed
+# case TRIES times, native runs it TRIES times more: on a host too busy for
+# the timing it misses too.  True when it did; N_missed counts the misses.
+native_misses() {
+	local tries=$1 i rc out=$R_out sig=$R_sig sends=$R_sends
+	shift
+	N_missed=0
+	for ((i = 0; i < tries; i++)); do
+		run_case native 1 "$@"
+		[ "$R_rc" != 0 ] && N_missed=$((N_missed + 1))
+	done
+	rc=$N_missed
+	R_rc=1 R_out=$out R_sig=$sig R_sends=$sends
+	[ "$rc" != 0 ]
+}
+
 # timed DESC ...: compare, but for a case judged to a few milliseconds,
-# which a KASAN kernel under TCG misses natively and with altudp alike.
+# which a KASAN kernel under TCG misses natively and with altudp alike, and
+# a busy host now and then: there native must miss it too for a skip.
 timed() {
 	local desc=$1
 	shift
@@ -180,7 +199,7 @@ timed() {
 	elif [ -n "$RT" ]; then
 		KSFT_MACHINE_SLOW=yes compare "$desc, timing not judged (PREEMPT_RT)" "$@"
 	else
-		compare "$desc" "$@"
+		TIMED=1 compare "$desc" "$@"
 	fi
 }
 
