@@ -39,7 +39,8 @@ def ct_flush(ns_name):
         s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_NETFILTER)
         try:
             msg = struct.pack("=IHHII", 20, (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE,
-                              NLM_F_REQUEST | NLM_F_ACK, 1, 0) + struct.pack("=BBH", socket.AF_INET, 0, 0)
+                              NLM_F_REQUEST | NLM_F_ACK, 1, 0) + \
+                struct.pack("=BBH", socket.AF_INET, 0, 0)
             s.send(msg)
             s.settimeout(5)
             ack = s.recv(4096)
