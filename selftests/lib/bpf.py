@@ -113,23 +113,24 @@ class BpfStats:
 
 
 def cgroup2_root():
-    """A cgroup2 mount point, mounting one at /sys/fs/cgroup if none."""
+    """A cgroup2 mount point and whether it was mounted here: the first
+    one mounted, else a new mount at /sys/fs/cgroup."""
     with open("/proc/mounts") as f:
         for line in f:
-            dev, mnt, fstype = line.split()[:3]
+            mnt, fstype = line.split()[1:3]
             if fstype == "cgroup2":
-                return mnt
+                return mnt, False
     subprocess.run(("mount", "-t", "cgroup2", "none", "/sys/fs/cgroup"), check=True)
-    return "/sys/fs/cgroup"
+    return "/sys/fs/cgroup", True
 
 
 class Cgroup:
     """A new cgroup v2 directory holding this process; on exit the process
     goes back to the root cgroup and the directory is removed (which
-    detaches its programs)."""
+    detaches its programs), and a cgroup2 mounted for it unmounted."""
 
     def __init__(self):
-        self.root = cgroup2_root()
+        self.root, self.mounted = cgroup2_root()
         self.path = os.path.join(self.root, "altudp-%s-%d" % (TEST_NAME, os.getpid()))
 
     def __enter__(self):
@@ -142,6 +143,8 @@ class Cgroup:
         self._move(self.root)
         os.close(self.fd)
         os.rmdir(self.path)
+        if self.mounted:
+            subprocess.run(("umount", self.root), check=True)
 
     @staticmethod
     def _move(path):
