@@ -14,6 +14,7 @@ and header checksum, so that the two runs can be compared with ==.
 """
 
 import collections
+import ctypes
 import errno
 import fcntl
 import os
@@ -50,6 +51,8 @@ PACKET_OUTGOING = 4
 TP_STATUS_CSUMNOTREADY = 1 << 3
 
 SPORT, DPORT = 4000, 5000
+
+_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def kinds():
@@ -182,11 +185,13 @@ def frame_records(frames):
 
 class Peer:
     """The receiving end in ns.b: a UDP socket on (ns.addr_b, DPORT) and an
-    AF_PACKET socket capturing the IPv4 frames that arrive from ns.a."""
+    AF_PACKET socket capturing the IPv4 frames from src (default ns.addr_a)
+    that arrive on ifname (default ns.if_b)."""
 
-    def __init__(self, ns, port=DPORT, capture=True):
+    def __init__(self, ns, port=DPORT, capture=True, ifname=None, src=None):
         self.addr = (ns.addr_b, port)
-        self.src = socket.inet_aton(ns.addr_a)
+        self.src = socket.inet_aton(src or ns.addr_a)
+        self.ifname = ifname or ns.if_b
         self.rx = run_in(ns.b, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
         self.rx.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
         self.rx.bind(self.addr)
@@ -200,7 +205,7 @@ class Peer:
                           socket.htons(ETH_P_ALL))
         self.cap.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
         self.cap.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
-        self.cap.bind((ns.if_b, ETH_P_ALL))
+        self.cap.bind((self.ifname, ETH_P_ALL))
         self.cap.setblocking(False)
 
     def close(self):
@@ -248,28 +253,38 @@ class Run:
         self.__dict__.update(kw)
 
 
-def sender(ns, proto, opts=()):
-    """A UDP socket of protocol proto in ns.a bound to (ns.addr_a, SPORT);
-    opts: (level, name, value) setsockopt triples applied first.
+def sender(ns, proto, opts=(), addr=None, fsuid=None):
+    """A UDP socket of protocol proto in ns.a bound to (addr or ns.addr_a,
+    SPORT); opts: (level, name, value) setsockopt triples applied first;
+    fsuid: the uid it is made with (its sk_uid), else root.
 
     The send buffer is made big enough never to fill (unless opts say
     otherwise): a blocking send that waited for space sets the socket's
     sticky SOCK_NOSPACE, after which every error also counts in Udp
     SndbufErrors, and whether it waits depends on how fast the receiving
     softirq runs."""
-    s = run_in(ns.a, socket.socket, socket.AF_INET, socket.SOCK_DGRAM, proto)
+    def make():
+        # setfsuid() is per thread: only this socket gets the uid.
+        if fsuid is not None:
+            _libc.setfsuid(fsuid)
+        try:
+            return socket.socket(socket.AF_INET, socket.SOCK_DGRAM, proto)
+        finally:
+            if fsuid is not None:
+                _libc.setfsuid(0)
+    s = run_in(ns.a, make)
     s.setsockopt(socket.SOL_SOCKET, SO_SNDBUFFORCE, 32 << 20)
     for level, name, value in opts:
         s.setsockopt(level, name, value)
-    s.bind((ns.addr_a, SPORT))
+    s.bind((addr or ns.addr_a, SPORT))
     return s
 
 
-def side_by_side(ns, peer, scenario, opts=(), idle=0.15, before=None):
+def side_by_side(ns, peer, scenario, opts=(), idle=0.15, before=None, make=sender):
     """Run scenario(sock) -> results with a native then an altudp sender
     in the same namespaces; returns {"native": Run, "altudp": Run}.
     before(name), when given, runs before each sender is made (to arm a
-    trace, say)."""
+    trace, say); make(ns, proto, opts) makes the sender (sender())."""
     runs = {}
     peer.collect(0.01)
     # veth queues a datagram to the sending CPU's backlog: a sender moved to
@@ -278,18 +293,18 @@ def side_by_side(ns, peer, scenario, opts=(), idle=0.15, before=None):
     cpus = os.sched_getaffinity(0)
     os.sched_setaffinity(0, {min(cpus)})
     try:
-        _runs(ns, peer, scenario, opts, idle, before, runs)
+        _runs(ns, peer, scenario, opts, idle, before, make, runs)
     finally:
         os.sched_setaffinity(0, cpus)
     return runs
 
 
-def _runs(ns, peer, scenario, opts, idle, before, runs):
+def _runs(ns, peer, scenario, opts, idle, before, make, runs):
     for name, proto in kinds():
         if before:
             before(name)
         a0, b0 = counters(ns.a), counters(ns.b)
-        s = sender(ns, proto, opts)
+        s = make(ns, proto, opts)
         try:
             results = scenario(s)
             payloads, frames = peer.collect(idle)
