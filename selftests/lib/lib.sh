@@ -10,7 +10,8 @@
 #                       10.99.N.2/24 ($ADDR_A, $ADDR_B); in_a/in_b CMD run
 #                       there.  They exist only inside the test VM and are
 #                       removed on exit (at_exit CMD adds more cleanups).
-# The module:           altudp_loaded, altudp_protocol, require_module.
+# The module:           altudp_loaded, altudp_protocol, require_module,
+#                       sock [N] (socket(AF_INET, SOCK_DGRAM, N)).
 # The kernel:           kasan_enabled.
 
 TEST_NAME=$(basename "$0")
@@ -125,6 +126,18 @@ kasan_enabled() {
 
 require_module() {
 	altudp_loaded || skip_all "altudp module not loaded"
+}
+
+# sock [N]: create and close socket(AF_INET, SOCK_DGRAM, N) (default: the
+# altudp protocol); prints 0, or the errno it failed with (status 1).
+sock() {
+	python3 -c "
+import socket, sys
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM, ${1:-$(altudp_protocol)}).close()
+except OSError as e:
+    print(e.errno); sys.exit(1)
+print(0)"
 }
 
 # rmmod altudp, retrying for up to SECONDS (default 60) while the last
