@@ -17,9 +17,10 @@
 #                       sock [N] (socket(AF_INET, SOCK_DGRAM, N)).
 # The kernel:           kasan_enabled.
 # Where things are:     ALTUDP_TOP, the source tree; ALTUDP_BIN, the C test
-#                       programs (test_prog NAME finds one).  A copy made by
-#                       make -C selftests install names its source tree in
-#                       lib/top and has the programs beside the tests.
+#                       programs (test_prog DIR PROG finds one).  A copy
+#                       made by make -C selftests install names its source
+#                       tree in lib/top and has the programs beside the
+#                       tests.
 
 TEST_NAME=$(basename "$0")
 TEST_NAME=${TEST_NAME%.*}
