@@ -113,7 +113,7 @@ fuzz:
 # (selftests/diff.sh, selftests/diff_selftest.sh) and the zerocopy race
 # (selftests/zerocopy_race.sh), built before the VMs boot.
 difftest:
-	@$(MAKE) -s -C selftests/diff O=$(CURDIR)/build/diff
+	@$(MAKE) -s -C selftests/diff O=$(CURDIR)/build
 	@$(MAKE) -s -C selftests/zc_race O=$(CURDIR)/build
 	@scripts/build-mutant || \
 		echo "difftest: no mutant for some kernel: diff_selftest.sh fails on it"

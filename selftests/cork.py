@@ -16,6 +16,7 @@ payloads, frames and Udp/Ip counters must be those of native UDP;
 
 import socket
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_module, tap_check, tap_end
 from txcmp import (MSG_PROBE, SOL_UDP, UDP_CORK, Peer, compare, ethtool, outq,
                    send, set_mtu, side_by_side)

@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import (Netns, altudp_protocol, ip, ns_exec, require_module, run_in,
                     tap_check, tap_end)
 

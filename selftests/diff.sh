@@ -16,9 +16,7 @@
 . "$(dirname "$0")/lib/lib.sh"
 require_module
 
-bin=$ALTUDP_TOP/build/diff/altudp_diff
-make -s -C "$ALTUDP_TOP/selftests/diff" O="$ALTUDP_TOP/build/diff" >&2 ||
-	skip_all "cannot build $bin"
+bin=$(test_prog diff altudp_diff) || skip_all "cannot build altudp_diff"
 
 if [ -n "$ALTUDP_LONG" ]; then
 	count=${ALTUDP_DIFF_COUNT:-10000}

@@ -17,9 +17,7 @@ if [ ! -f "$mutant" ]; then
 	tap_end
 fi
 
-bin=$ALTUDP_TOP/build/diff/altudp_diff
-make -s -C "$ALTUDP_TOP/selftests/diff" O="$ALTUDP_TOP/build/diff" >&2 ||
-	skip_all "cannot build $bin"
+bin=$(test_prog diff altudp_diff) || skip_all "cannot build altudp_diff"
 
 if grep -q '^	iph->tos = (.*) ^ 4;$' "${mutant%/*}/append.c"; then
 	tap_ok "the mutant flips a TOS bit in __altudp_make_skb()"

@@ -11,6 +11,7 @@ import os
 import socket
 import struct
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ns_exec, require_module, tap_check, tap_end
 from udpcmp import IP_MTU_DISCOVER, IP_PKTINFO, IP_PMTUDISC_DO, IP_RECVERR, IP_RETOPTS, \
     KINDS, MSG_CONFIRM, MSG_PROBE, SCM_TXTIME, SO_TXTIME, SO_ZEROCOPY, UDP_CORK, \

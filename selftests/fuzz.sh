@@ -25,10 +25,8 @@ run=(--seconds "$secs") what="$secs s" again="ALTUDP_FUZZ_SECONDS=$secs"
 [ -n "$count" ] && run=(--count "$count") what="$count sequences" again="ALTUDP_FUZZ_COUNT=$count"
 # build/altudp_fuzz, which `make fuzz` built from the current source;
 # else make builds it here (slow under emulation).
-bin=$ALTUDP_TOP/build/altudp_fuzz
-if ! out=$(make -s -C "$ALTUDP_TOP/selftests/fuzz" O="$ALTUDP_TOP/build" 2>&1); then
+if ! bin=$(test_prog fuzz altudp_fuzz); then
 	tap_fail "build altudp_fuzz" "make failed"
-	tap_diag "$out"
 	tap_end
 fi
 tap_ok "altudp_fuzz built from the current source"

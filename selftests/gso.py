@@ -20,6 +20,7 @@ import re
 import socket
 import struct
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ns_exec, require_module, tap_check, tap_end
 from txcmp import (IP_MTU_DISCOVER, IP_PMTUDISC_DO, SO_NO_CHECK, SOL_IP, SOL_UDP,
                    UDP_SEGMENT, Peer, compare, ethtool, send, set_mtu, side_by_side)

@@ -43,7 +43,8 @@ fi
 
 # python3 with selftests/lib/altudp.py: its own namespaces and a UDP
 # datagram from a socket made in one to a socket made in the other.
-tap_check "python3 Netns and run_in carry a UDP datagram" python3 -c '
+tap_check "python3 Netns and run_in carry a UDP datagram" \
+	env PYTHONPATH="$ALTUDP_TESTS_DIR/lib" python3 -c '
 import socket
 from altudp import Netns, run_in
 udp = lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

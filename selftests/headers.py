@@ -13,6 +13,7 @@ import re
 import socket
 import struct
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ip, ns_exec, require_module, run_in, tap_check, tap_end
 from udpcmp import IP_MTU_DISCOVER, IP_PKTINFO, IP_PMTUDISC_DO, KINDS, Capture, add_veth, \
     bound_sock, hexdiff, mask_ip, new_sock

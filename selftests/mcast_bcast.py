@@ -13,6 +13,7 @@
 import socket
 import struct
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_module, run_in, tap_check, tap_end
 from udpcmp import KINDS, Capture, bound_sock, hexdiff, new_sock, outcome
 

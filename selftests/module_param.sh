@@ -15,17 +15,6 @@ proto=$(altudp_protocol)
 at_exit "altudp_loaded || insmod '$ALTUDP_KO' protocol=$proto"
 rmmod_altudp || { tap_fail "rmmod altudp"; tap_end; }
 
-# sock N: create and close socket(AF_INET, SOCK_DGRAM, N); prints errno.
-sock() {
-	python3 -c "
-import socket, sys
-try:
-    socket.socket(socket.AF_INET, socket.SOCK_DGRAM, $1).close()
-except OSError as e:
-    print(e.errno); sys.exit(1)
-print(0)"
-}
-
 for n in 255 256 262 263; do
 	if insmod "$ALTUDP_KO" protocol="$n" 2>/dev/null; then
 		tap_fail "protocol=$n is refused" "the module loaded"

@@ -11,6 +11,7 @@
 
 import re
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ip, ns_exec, require_module, tap_check, tap_end
 from udpcmp import KINDS, Capture, add_veth, altudp_stats, hexdiff, mask_ip, new_sock, \
     outcome, sender_counter, snmp, snmp_delta

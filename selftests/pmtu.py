@@ -10,6 +10,7 @@ the wire.  Then the same through a route with "mtu lock 1200", which
 DO/WANT/PROBE honour and INTERFACE/OMIT ignore.
 """
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ns_exec, require_module, tap_check, tap_end
 from txcmp import (IP_MTU_DISCOVER, IP_RECVERR, SO_EE_ORIGIN_LOCAL, SOL_IP, Peer,
                    compare, send, side_by_side)

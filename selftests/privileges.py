@@ -22,6 +22,7 @@ import os
 import socket
 import struct
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import (CLONE_NEWNET, Netns, altudp_protocol, require_module, tap_check,
                     tap_diag, tap_end)
 

@@ -15,6 +15,7 @@ import os
 import random
 import socket
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_module, tap_check, tap_diag, tap_end
 from txcmp import MSG_PROBE, Peer, compare, send, side_by_side
 

@@ -23,6 +23,7 @@ import subprocess
 import threading
 import time
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from txcmp import (DPORT, IP_MTU_DISCOVER, MSG_PROBE, MSG_ZEROCOPY, SO_NO_CHECK, SO_ZEROCOPY,
                    SOL_UDP, UDP_CORK, UDP_SEGMENT, Peer, first_diff, kinds, send, sender,
                    set_mtu, side_by_side, wait_outq_zero)

@@ -10,6 +10,7 @@ the wire (lengths, offsets, MF/DF, TTL/TOS, UDP length and checksum) and
 the Udp/Ip counters must be the same.
 """
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_module, tap_check, tap_end
 from txcmp import Peer, compare, send, set_mtu, side_by_side
 

@@ -15,6 +15,7 @@ send buffers drain to 0 (SIOCOUTQ).
 
 import socket
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ns_exec, require_module, tap_check, tap_end
 from txcmp import (IP_RECVERR, SO_SNDBUFFORCE, SOL_IP, Peer, counters, delta, same,
                    send, sender, kinds, wait_outq_zero)

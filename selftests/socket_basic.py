@@ -12,6 +12,7 @@ import os
 import select
 import socket
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ns_exec, require_module, tap_check, tap_end
 from udpcmp import IP_PKTINFO, IP_RECVERR, IP_RECVTTL, KINDS, altudp_stats, new_sock, outcome, raw_connect, \
     raw_sendmsg, recv_errqueue, sender_counter, snmp, snmp_delta, sockaddr_in

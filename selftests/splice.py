@@ -14,6 +14,7 @@ import os
 import platform
 import tempfile
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import (Netns, require_module, run_in, tap_check, tap_diag,
                     tap_end, tap_skip)
 from udpcmp import KINDS, Capture, hexdiff, mask_ip, new_sock

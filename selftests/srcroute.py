@@ -9,6 +9,7 @@
 
 import socket
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ip, ns_exec, require_module, tap_check, tap_end
 from udpcmp import IP_RETOPTS, KINDS, Capture, add_veth, hexdiff, mask_ip, new_sock
 

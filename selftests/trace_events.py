@@ -25,6 +25,7 @@ import struct
 import subprocess
 import time
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import (Netns, altudp_protocol, ip, ns_exec, require_module, run_in,
                     skip_all, tap_check, tap_diag, tap_end, tap_skip)
 

@@ -23,6 +23,7 @@ import struct
 import threading
 import time
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import (Netns, altudp_protocol, require_module, run_in, skip_all,
                     tap_check, tap_diag, tap_end)
 

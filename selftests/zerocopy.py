@@ -17,6 +17,7 @@ import socket
 import struct
 import time
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_module, tap_check, tap_end
 from txcmp import (MSG_ZEROCOPY, SO_EE_ORIGIN_ZEROCOPY, SO_ZEROCOPY, SOL_UDP, UDP_SEGMENT,
                    Peer, compare, ethtool, send, side_by_side,

@@ -27,6 +27,7 @@ import os
 import socket
 import time
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from txcmp import (MSG_ZEROCOPY, SO_EE_ORIGIN_ZEROCOPY, SO_ZEROCOPY, kinds, send)
 from udpcmp import recv_errqueue
 

@@ -16,9 +16,7 @@
 . "$(dirname "$0")/lib/lib.sh"
 require_module
 
-bin=$ALTUDP_TOP/build/altudp_zc_race
-make -s -C "$ALTUDP_TOP/selftests/zc_race" O="$ALTUDP_TOP/build" >&2 ||
-	skip_all "cannot build $bin"
+bin=$(test_prog zc_race altudp_zc_race) || skip_all "cannot build altudp_zc_race"
 [ "$(nproc)" -gt 1 ] || skip_all "one CPU: the two threads would not run at once"
 
 secs=${ALTUDP_ZC_RACE_SECONDS:-10}

@@ -208,11 +208,11 @@ int main(int argc, char **argv)
 		proto = altudp_protocol();
 	if (proto < 0) {
 		printf("1..0 # SKIP altudp module not loaded\n");
-		return 0;
+		return KSFT_SKIP;
 	}
 	if (geteuid()) {
 		printf("1..0 # SKIP needs root (namespaces, AF_PACKET)\n");
-		return 0;
+		return KSFT_SKIP;
 	}
 	/*
 	 * One CPU: the veth receive backlog is per CPU, and the marker must
@@ -235,5 +235,5 @@ int main(int argc, char **argv)
 		printf("# warning: %lu ARP frames on the wire (the last for %s): a destination lacks a static neighbour\n",
 		       arp_frames, inet_ntoa(arp_target));
 	printf("1..%d\n", tap_n);
-	return tap_failed ? 1 : 0;
+	return tap_failed ? KSFT_FAIL : KSFT_PASS;
 }

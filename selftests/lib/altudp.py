@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Helpers for selftests/*.py (selftests/run puts this directory on
-PYTHONPATH; a test may also add it itself).
+"""Helpers for selftests/*.py, which find them with "import lib" (lib/__init__.py
+puts this directory on sys.path).
 
-TAP without a plan: tap_ok, tap_fail, tap_skip, tap_check, tap_diag,
-skip_all; end with tap_end().
+KTAP, as kselftest: tap_ok, tap_fail, tap_skip, tap_check, tap_diag; the
+header comes before the first line; tap_end() prints the plan and exits 0,
+1 (a point failed) or 4 (all skipped); skip_all(reason) skips the whole
+test (exit 4).
 
 Network namespaces, which exist only inside the test VM:
 
@@ -24,19 +26,36 @@ import subprocess
 import sys
 import threading
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+try:
+    # A copy made by make -C selftests install: lib/top names the source tree.
+    with open(os.path.join(_TESTS, "lib", "top")) as _f:
+        TOP = _f.read().strip()
+except OSError:
+    TOP = os.path.dirname(_TESTS)
 TEST_NAME = os.path.splitext(os.path.basename(sys.argv[0]))[0] or "python"
 CLONE_NEWNET = 0x40000000
+KSFT_PASS, KSFT_FAIL, KSFT_SKIP = 0, 1, 4
 
 _n = 0
 _failed = 0
+_skipped = 0
+_started = False
+
+
+def _print(line):
+    """Prints one line of the test's KTAP output, the header first."""
+    global _started
+    if not _started:
+        _started = True
+        print("TAP version 13", flush=True)
+    print(line, flush=True)
 
 
 def _point(status, desc, directive=""):
     global _n
     _n += 1
-    print("%s %d %s%s" % (status, _n, desc, " # " + directive if directive else ""),
-          flush=True)
+    _print("%s %d %s%s" % (status, _n, desc, " # " + directive if directive else ""))
 
 
 def tap_ok(desc):
@@ -50,6 +69,8 @@ def tap_fail(desc, reason=""):
 
 
 def tap_skip(desc, reason=""):
+    global _skipped
+    _skipped += 1
     _point("ok", desc, "SKIP " + reason)
 
 
@@ -64,16 +85,20 @@ def tap_check(cond, desc, reason=""):
 
 def tap_diag(msg):
     for line in str(msg).splitlines() or [""]:
-        print("# " + line, flush=True)
+        _print("# " + line)
 
 
 def skip_all(reason):
-    print("1..0 # SKIP " + reason, flush=True)
-    sys.exit(0)
+    _print("1..0 # SKIP " + reason)
+    sys.exit(KSFT_SKIP)
 
 
 def tap_end():
-    sys.exit(1 if _failed else 0)
+    """The plan comes last: a test need not know its count up front."""
+    _print("1..%d" % _n)
+    if _failed:
+        sys.exit(KSFT_FAIL)
+    sys.exit(KSFT_SKIP if _n and _skipped == _n else KSFT_PASS)
 
 
 def ip(*args, check=True):

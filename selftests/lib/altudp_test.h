@@ -38,6 +38,11 @@
 
 #define ARRAY_SIZE(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
+/* kselftest's exit statuses (tools/testing/selftests/kselftest.h) */
+#define KSFT_PASS	0
+#define KSFT_FAIL	1
+#define KSFT_SKIP	4
+
 /* altudp_test.c */
 
 /*

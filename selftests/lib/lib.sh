@@ -2,22 +2,43 @@
 #
 # Helpers for selftests/*.sh:  . "$(dirname "$0")/lib/lib.sh"
 #
-# TAP without a plan:   tap_ok DESC, tap_fail DESC [REASON],
-#                       tap_skip DESC [REASON], tap_check DESC CMD...,
-#                       tap_diag MSG..., skip_all REASON; end with tap_end.
+# KTAP, as kselftest:   the header when this file is sourced; tap_ok DESC,
+#                       tap_fail DESC [REASON], tap_skip DESC [REASON],
+#                       tap_check DESC CMD..., tap_diag MSG...; tap_end
+#                       prints the plan and exits 0, 1 (a point failed) or
+#                       4 (all skipped); skip_all REASON skips the whole
+#                       test (exit 4).
 # Network namespaces:   ns_pair [N] makes altudp-<test>-<pid>-a and -b
 #                       joined by veth ($IF_A, $IF_B) with 10.99.N.1/24 and
 #                       10.99.N.2/24 ($ADDR_A, $ADDR_B); in_a/in_b CMD run
 #                       there.  They exist only inside the test VM and are
 #                       removed on exit (at_exit CMD adds more cleanups).
-# The module:           altudp_loaded, altudp_protocol, require_module.
+# The module:           altudp_loaded, altudp_protocol, require_module,
+#                       sock [N] (socket(AF_INET, SOCK_DGRAM, N)).
 # The kernel:           kasan_enabled.
+# Where things are:     ALTUDP_TOP, the source tree; ALTUDP_BIN, the C test
+#                       programs (test_prog DIR PROG finds one).  A copy
+#                       made by make -C selftests install names its source
+#                       tree in lib/top and has the programs beside the
+#                       tests.
 
 TEST_NAME=$(basename "$0")
 TEST_NAME=${TEST_NAME%.*}
-ALTUDP_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ALTUDP_TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ -r "$ALTUDP_TESTS_DIR/lib/top" ]; then
+	ALTUDP_TOP=$(cat "$ALTUDP_TESTS_DIR/lib/top")
+	ALTUDP_BIN=$ALTUDP_TESTS_DIR
+else
+	ALTUDP_TOP=$(cd "$ALTUDP_TESTS_DIR/.." && pwd)
+	ALTUDP_BIN=$ALTUDP_TOP/build
+fi
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_SKIP=4
 TAP_N=0
 TAP_FAILED=0
+TAP_SKIPPED=0
+echo "TAP version 13"
 
 tap_ok() {
 	TAP_N=$((TAP_N + 1))
@@ -32,6 +53,7 @@ tap_fail() {
 
 tap_skip() {
 	TAP_N=$((TAP_N + 1))
+	TAP_SKIPPED=$((TAP_SKIPPED + 1))
 	echo "ok $TAP_N $1 # SKIP ${2:-}"
 }
 
@@ -52,15 +74,34 @@ tap_check() {
 	fi
 }
 
-# The whole test does not apply here: one skipped point for the runner.
+# The whole test does not apply here.
 skip_all() {
 	echo "1..0 # SKIP $1"
-	exit 0
+	exit $KSFT_SKIP
 }
 
+# The plan comes last: a test need not know its count up front.
 tap_end() {
-	[ "$TAP_FAILED" = 0 ]
-	exit
+	echo "1..$TAP_N"
+	if [ "$TAP_FAILED" != 0 ]; then
+		exit $KSFT_FAIL
+	elif [ "$TAP_N" != 0 ] && [ "$TAP_SKIPPED" = "$TAP_N" ]; then
+		exit $KSFT_SKIP
+	fi
+	exit $KSFT_PASS
+}
+
+# test_prog DIR PROG: prints the path of C test program PROG; in the source
+# tree make brings it up to date from selftests/DIR first (make check has
+# built it on the host; building it in the emulated guest is slow), its
+# messages on stderr as diagnostics.
+test_prog() {
+	if [ ! -r "$ALTUDP_TESTS_DIR/lib/top" ]; then
+		make -s -C "$ALTUDP_TESTS_DIR/$1" O="$ALTUDP_BIN" 2>&1 | sed 's/^/# /' >&2
+		[ "${PIPESTATUS[0]}" = 0 ] || return
+	fi
+	[ -x "$ALTUDP_BIN/$2" ] || return
+	echo "$ALTUDP_BIN/$2"
 }
 
 _at_exit=()
@@ -125,6 +166,18 @@ kasan_enabled() {
 
 require_module() {
 	altudp_loaded || skip_all "altudp module not loaded"
+}
+
+# sock [N]: create and close socket(AF_INET, SOCK_DGRAM, N) (default: the
+# altudp protocol); prints 0, or the errno it failed with (status 1).
+sock() {
+	python3 -c "
+import socket, sys
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM, ${1:-$(altudp_protocol)}).close()
+except OSError as e:
+    print(e.errno); sys.exit(1)
+print(0)"
 }
 
 # rmmod altudp, retrying for up to SECONDS (default 60) while the last

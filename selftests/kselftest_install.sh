@@ -1,0 +1,67 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# selftests/ as a kselftest target: make -C selftests install puts the
+# tests in a tree that the booted series' own run_kselftest.sh (from its
+# linux-source, build/kselftests/SERIES/ksft) runs unchanged.  Three quick
+# tests only, as the suite runs them all anyway: one that passes, one that
+# skips (exit 4) and one that fails (exit 1); the runner must say so of
+# each, and show their KTAP.
+
+. "$(dirname "$0")/lib/lib.sh"
+
+require_module
+series=$(uname -r | cut -d. -f1,2)
+ksft=$ALTUDP_TOP/build/kselftests/$series/ksft
+if [ ! -x "$ksft/run_kselftest.sh" ]; then
+	tap_fail "the kernel's run_kselftest.sh is there" \
+		"no $ksft/run_kselftest.sh: run scripts/build-kselftests on the host"
+	tap_end
+fi
+
+dir=$(mktemp -d)
+at_exit rm -rf "$dir"
+start=$SECONDS
+tap_check "make -C selftests install INSTALL_PATH=DIR" \
+	make -s -C "$ALTUDP_TOP/selftests" install INSTALL_PATH="$dir" KSFT_DIR="$ksft"
+tap_diag "make install: $((SECONDS - start)) s"
+
+# The same tests as selftests/run's: its executable files.
+want=$(cd "$ALTUDP_TOP/selftests" &&
+	find . -maxdepth 1 -type f -perm -u+x ! -name run -printf 'altudp:%f\n' | sort)
+got=$(sort "$dir/kselftest-list.txt" 2>/dev/null)
+if [ -n "$want" ] && [ "$want" = "$got" ]; then
+	tap_ok "kselftest-list.txt lists the $(wc -l <<<"$want") tests"
+else
+	tap_fail "kselftest-list.txt lists the tests"
+	tap_diag "$(diff <(echo "$want") <(echo "$got"))"
+fi
+
+# One run of the runner, three tests: privileges.py passes; with
+# ALTUDP_KO naming no file module_param.sh skips, and diff_selftest.sh,
+# given a kernel release without a mutant module, fails.
+start=$SECONDS
+out=$(ALTUDP_KO=/nonexistent ALTUDP_KVER=none "$dir/run_kselftest.sh" \
+	-t altudp:privileges.py -t altudp:module_param.sh -t altudp:diff_selftest.sh 2>&1)
+tap_diag "$out" "run_kselftest.sh: $((SECONDS - start)) s"
+
+# expect RE DESC: a point, ok when a line of $out matches RE.
+expect() {
+	if grep -Eq "$1" <<<"$out"; then
+		tap_ok "$2"
+	else
+		tap_fail "$2" "no line matches /$1/"
+	fi
+}
+
+expect '^ok 1 selftests: altudp: privileges.py$' "run_kselftest.sh: a test that passes (exit 0) passes"
+expect '^ok 2 selftests: altudp: module_param.sh # SKIP$' \
+	"run_kselftest.sh: a test that skips (exit 4) is skipped"
+expect '^not ok 3 selftests: altudp: diff_selftest.sh # exit=1$' \
+	"run_kselftest.sh: a test that fails (exit 1) fails"
+# The tests' own KTAP, which the runner prefixes with "# ".
+tap_check "run_kselftest.sh: each test printed a KTAP header and a plan" \
+	test "$(grep -c '^# TAP version 13$' <<<"$out")" = 3 -a \
+	"$(grep -Ec '^# 1\.\.[0-9]+( # SKIP .*)?$' <<<"$out")" = 3
+
+tap_end
