@@ -16,6 +16,7 @@ import os
 import socket
 import struct
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_module, skip_all, tap_check, tap_end
 from bpf import CGROUP_SKB, CGROUP_SOCK_ADDR, EGRESS, EXIT, UDP4_SENDMSG, BpfStats, Cgroup, \
     jne, ldx_w, load, mov, run_cnt, stx_w

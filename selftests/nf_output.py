@@ -16,6 +16,7 @@ import errno
 import socket
 import struct
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ip, ns_exec, require_module, run_in, tap_check, tap_end
 from txcmp import Peer, compare, send, sender, side_by_side
 from udpcmp import add_veth

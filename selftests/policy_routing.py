@@ -14,6 +14,7 @@
 import socket
 import struct
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ip, require_module, tap_check, tap_end
 from txcmp import Peer, compare, send, sender, side_by_side
 from udpcmp import IP_PKTINFO, add_veth

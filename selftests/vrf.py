@@ -19,6 +19,7 @@ import struct
 import subprocess
 import sys
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ip, ns_exec, require_module, skip_all, tap_check, tap_end
 from txcmp import SPORT, Peer, compare, send, sender, side_by_side
 from udpcmp import IP_PKTINFO, add_veth

@@ -14,6 +14,7 @@
 import socket
 import subprocess
 
+import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ip, require_module, skip_all, tap_check, tap_end
 from txcmp import IP_MTU_DISCOVER, IP_PMTUDISC_DO, Peer, compare, same, send, side_by_side
 from udpcmp import net_file
