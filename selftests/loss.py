@@ -179,7 +179,7 @@ def burst(ns, proto, port, size, segs, sends):
     while frag_inuse(ns.b) and time.monotonic() < deadline:
         time.sleep(0.1)
     got, odd = {}, []
-    rcv.settimeout(0.3)
+    rcv.settimeout(0.2)
     while True:
         try:
             d = rcv.recv(65536)
