@@ -38,7 +38,8 @@ in both; backlog and reassembly drops depend on scheduling and may differ)
 and the receiver must hold exactly as many datagrams, since that number
 is set by SO_RCVBUF and the size of each skb, not by timing.  The
 sender's own counts must add up too: OutDatagrams plus SndbufErrors as
-for native per successful send, FragFails as SndbufErrors for fragments.
+for native per successful send, no more SndbufErrors than qdisc drops,
+FragFails as SndbufErrors for fragments.
 """
 
 import errno
@@ -292,6 +293,9 @@ def compare(name, size, segs, res):
     if nout * asends != aout * nsends:
         why.append("OutDatagrams+SndbufErrors per send: native %d/%d, altudp %d/%d"
                    % (nout, nsends, aout, asends))
+    for kind, d in (("native", nd), ("altudp", ad)):
+        if d["qd"] < d["sA"]:
+            why.append("%s SndbufErrors %d, qdisc drops %d" % (kind, d["sA"], d["qd"]))
     if size > 1472:
         for kind, d in (("native", nd), ("altudp", ad)):
             if d["ffA"] != d["sA"]:
