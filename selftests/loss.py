@@ -21,12 +21,15 @@ read everything.  Each counter is turned into datagrams:
 
   qdisc     A's Udp SndbufErrors: a datagram the qdisc dropped after the
             send succeeded, one per send (eight datagrams for a GSO send);
-            a dropped fragment ends its datagram (Ip FragFails)
+            a dropped fragment ends its datagram (Ip FragFails).  Qdisc
+            drops beyond those: one skb each, taken after the send
+            returned (behind an unresolved neighbour; B's address is
+            made permanent in A so that this does not happen)
   backlog   /proc/net/softnet_stat drops, veth rx/tx drops: one skb each
             (eight datagrams for a GSO skb, one for a fragment)
-  reasm     B's Ip ReasmFails beyond A's FragFails (A's datagrams cut
-            short end in B's reassembly timeouts: they are counted once,
-            as qdisc)
+  reasm     B's Ip ReasmFails beyond A's FragFails and late qdisc drops
+            (A's datagrams cut short end in B's reassembly timeouts: they
+            are counted once, as qdisc)
   rcvbuf    B's Udp RcvbufErrors
   udp       B's Udp InErrors beyond RcvbufErrors, and NoPorts
 
@@ -43,6 +46,7 @@ FragFails as SndbufErrors for fragments.
 """
 
 import errno
+import json
 import os
 import socket
 import struct
@@ -199,10 +203,14 @@ def account(d, size, segs, lost):
     """The counters' datagrams by cause, and what is left unexplained."""
     frags = size > 1472
     skb = 1 if frags else segs
+    # Drops of the qdisc beyond SndbufErrors: packets it took after their
+    # send returned (one skb each).
+    late = max(d["qd"] - d["sA"], 0)
     c = {
         "qdisc": d["sA"] * segs,
+        "qdisc after the send": late * skb,
         "backlog": max(d["sd"], d["rxd"], d["txd"]) * skb,
-        "reasm": max(d["rf"] - d["ffA"], 0),
+        "reasm": max(d["rf"] - d["ffA"] - (late if frags else 0), 0),
         "rcvbuf": d["rb"],
         "udp": d["ie"] - d["rb"] + d["np"],
     }
@@ -237,7 +245,16 @@ def main():
     with Netns() as ns:
         for q in QDISC:
             ns_exec(ns.a, "tc", "qdisc", "add", "dev", ns.if_a, *q)
+        # B's address resolved for good: datagrams queued behind an
+        # unresolved neighbour reach the qdisc after their send returned,
+        # and those it drops then are counted there only, not as
+        # SndbufErrors.
+        mac = json.loads(ns_exec(ns.b, "ip", "-j", "link", "show", ns.if_b).stdout)[0]["address"]
+        ns_exec(ns.a, "ip", "neigh", "replace", ns.addr_b, "lladdr", mac, "dev", ns.if_a,
+                "nud", "permanent")
         ns_exec(ns.b, "sysctl", "-qw", "net.ipv4.ipfrag_time=1")
+        # No IPv6 packets through A's qdisc beside the bursts.
+        ns_exec(ns.a, "sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % ns.if_a)
         load = [subprocess.Popen(["sh", "-c", "while :; do :; done"])
                 for _ in range(os.cpu_count() or 1)]
         try:
