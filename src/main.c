@@ -68,11 +68,16 @@ static int altudp_init_sock(struct sock *sk)
 	return udp_prot.init(sk);
 }
 
-/* udp_destroy_sock(): pending frames are freed by the module's flush. */
+/*
+ * udp_destroy_sock(): pending frames are freed by the module's flush.  The
+ * socket is marked dead first, as there, so that freeing a zerocopy frame
+ * queues no notification on a socket being closed.
+ */
 static void altudp_destroy_sock(struct sock *sk)
 {
 	bool slow = lock_sock_fast(sk);
 
+	sock_set_flag(sk, SOCK_DEAD);
 	altudp_flush_pending_frames(sk);
 	unlock_sock_fast(sk, slow);
 	udp_prot.destroy(sk);
