@@ -27,8 +27,8 @@ import threading
 from altudp import (Kprobes, Netns, kprobes_writable, require_module, run_in,
                     skip_all, tap_check, tap_diag, tap_end, tap_fail,
                     tap_skip)
-from udpcmp import (KINDS, UDP_CORK, altudp_stats, net_file, outcome,
-                    raw_connect, snmp)
+from udpcmp import (KINDS, UDP_CORK, altudp_stats, outcome, raw_connect,
+                    snmp, sock_counts)
 
 NR_BPF = 321                    # x86_64
 BPF_MAP_CREATE, BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM = 0, 2, 3
@@ -71,16 +71,6 @@ def map_delete(map_fd, key):
     k = ctypes.c_uint32(key)
     return bpf(BPF_MAP_DELETE_ELEM, struct.pack(
         "IIQ", map_fd, 0, ctypes.addressof(k)))
-
-
-def sock_counts(ns):
-    """sockstat's UDP inuse and the ALTUDP line's sockets of /proc/net/protocols."""
-    udp = [l.split() for l in net_file(ns, "sockstat").splitlines()
-           if l.startswith("UDP:")][0]
-    alt = [l.split() for l in net_file(ns, "protocols").splitlines()
-           if l.startswith("ALTUDP ")]
-    return {"UDP inuse": int(udp[udp.index("inuse") + 1]),
-            "ALTUDP sockets": int(alt[0][2]) if alt else None}
 
 
 def scenario(ns, proto):
