@@ -11,9 +11,8 @@ one thread sends on an altudp socket with the event enabled while another
 puts the socket into a BPF sockmap and takes it out again, which
 write-locks sk_callback_lock (sk_psock_init(), sk_psock_drop()).  The
 kernel log must stay clean (scripts/vm fails the run otherwise), the
-event must have fired, and its ino must be the socket's.  While in the
-map the socket sends through the sockmap's copy of udp_prot, so only the
-sends between two updates reach the module.
+event must have fired, and its ino must be the socket's.  In the map or
+not, the socket sends through the module (sockmap.py).
 """
 
 import ctypes
