@@ -62,10 +62,29 @@ tools:
 	$(MAKE) -C tools
 
 # The module into /lib/modules/<release>/extra, then altudpize.
-install: module
+# PROTOCOL=N (257 to 261) also writes $(MODPROBE_D)/altudp.conf, so that
+# socket(AF_INET, SOCK_DGRAM, N) autoloads the module with protocol=N.
+install: module modprobe-conf
 	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=extra modules_install
 	depmod -a $(KRELEASE)
 	@if [ -f tools/Makefile ]; then $(MAKE) -C tools install; fi
+
+# The module's own alias names IPPROTO_ALTUDP (258) only: another number
+# needs an alias, and the option, in modprobe's configuration.  Without
+# PROTOCOL (or with 258) an earlier file is removed.
+MODPROBE_D ?= /etc/modprobe.d
+PROTOCOL ?=
+modprobe-conf:
+ifeq ($(filter-out 258,$(PROTOCOL)),)
+	rm -f $(MODPROBE_D)/altudp.conf
+else
+	@case "$(PROTOCOL)" in 257|259|260|261) ;; \
+	*) echo "altudp: PROTOCOL=$(PROTOCOL): 257 to 261" >&2; exit 1 ;; esac
+	mkdir -p $(MODPROBE_D)
+	printf '%s\n' "# altudp sockets: socket(AF_INET, SOCK_DGRAM, $(PROTOCOL))" \
+		"options altudp protocol=$(PROTOCOL)" \
+		"alias net-pf-2-proto-$(PROTOCOL)-type-2 altudp" >$(MODPROBE_D)/altudp.conf
+endif
 
 # The sources into /usr/src/altudp-<version>, built and installed by DKMS
 # for the running kernel and every kernel installed later.
@@ -137,5 +156,5 @@ demo: deps
 bench: deps
 	@bench/run
 
-.PHONY: all kdir module clean tools install dkms-install dkms-check kos sparse style \
+.PHONY: all kdir module clean tools install modprobe-conf dkms-install dkms-check kos sparse style \
 	deps drift check check-long check-debug debug-kernel demo bench fuzz difftest

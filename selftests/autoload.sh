@@ -4,7 +4,10 @@
 # Protocol autoload on an installed system: with altudp.ko in the modules
 # directory (extra/, indexed by depmod, as `make install` does), the first
 # socket(AF_INET, SOCK_DGRAM, 258) loads the module through its
-# net-pf-2-proto-258-type-2 alias.  Without it, socket() fails.
+# net-pf-2-proto-258-type-2 alias.  Without it, socket() fails.  Another
+# number autoloads through the modprobe.d file of `make install
+# PROTOCOL=N` (make modprobe-conf), written here to /run/modprobe.d,
+# which modprobe reads too (/etc is the host's, read-only).
 
 . "$(dirname "$0")/lib/lib.sh"
 
@@ -53,5 +56,29 @@ tap_check "socket() loaded altudp" test -d /sys/module/altudp
 src=$(modinfo -F srcversion "$moddir/extra/altudp.ko")
 tap_check "the autoloaded module is the installed one" \
 	test -n "$src" -a "$src" = "$(cat /sys/module/altudp/srcversion 2>&1)"
+
+other=260
+[ "$proto" != "$other" ] || other=259
+rmmod altudp
+err=$(sock "$other")
+if [ "$err" = 97 ] || [ "$err" = 93 ]; then
+	tap_ok "protocol $other without modprobe.d file: socket() fails (errno $err)"
+else
+	tap_fail "protocol $other without modprobe.d file: socket() fails" "got '$err'"
+fi
+conf=/run/modprobe.d/altudp.conf
+at_exit rm -f "$conf"
+if make -s -C "$ALTUDP_TOP" modprobe-conf PROTOCOL="$other" MODPROBE_D="${conf%/*}"; then
+	err=$(sock "$other")
+	got=$(cat /sys/module/altudp/parameters/protocol 2>&1)
+	if [ "$err" = 0 ] && [ "$got" = "$other" ]; then
+		tap_ok "make modprobe-conf PROTOCOL=$other: socket() autoloads protocol=$other"
+	else
+		tap_fail "make modprobe-conf PROTOCOL=$other: socket() autoloads protocol=$other" \
+			"errno $err, parameter $got"
+	fi
+else
+	tap_fail "make modprobe-conf PROTOCOL=$other"
+fi
 
 tap_end

@@ -11,9 +11,8 @@ one thread sends on an altudp socket with the event enabled while another
 puts the socket into a BPF sockmap and takes it out again, which
 write-locks sk_callback_lock (sk_psock_init(), sk_psock_drop()).  The
 kernel log must stay clean (scripts/vm fails the run otherwise), the
-event must have fired, and its ino must be the socket's.  While in the
-map the socket sends through the sockmap's copy of udp_prot, so only the
-sends between two updates reach the module.
+event must have fired, and its ino must be the socket's.  In the map or
+not, the socket sends through the module (sockmap.py).
 """
 
 import ctypes
@@ -26,25 +25,12 @@ import time
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import (Netns, altudp_protocol, require_module, run_in, skip_all,
                     tap_check, tap_diag, tap_end)
+from bpf import (BPF_MAP_DELETE_ELEM, BPF_MAP_UPDATE_ELEM, MAP_SOCKMAP, bpf,
+                 map_create)
 
 TRACEFS = "/sys/kernel/tracing"
-NR_BPF = 321                            # x86_64
-BPF_MAP_CREATE, BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM = 0, 2, 3
-BPF_MAP_TYPE_SOCKMAP = 15
 DPORT = 9000
 SECONDS = float(os.environ.get("ALTUDP_TRACE_LOCKING_SECONDS", "15"))
-
-libc = ctypes.CDLL(None, use_errno=True)
-
-
-def bpf(cmd, attr):
-    buf = ctypes.create_string_buffer(attr, 128)
-    ret = libc.syscall(NR_BPF, cmd, buf, len(buf))
-    if ret < 0:
-        err = ctypes.get_errno()
-        raise OSError(err, os.strerror(err))
-    return ret
-
 
 def pin(cpu):
     """Run the calling thread on cpu, when the guest has it."""
@@ -62,8 +48,7 @@ def main():
         r.bind((ns.addr_b, DPORT))
         s.bind((ns.addr_a, 0))          # a sockmap takes bound UDP only
         try:
-            mapfd = bpf(BPF_MAP_CREATE,
-                        struct.pack("IIIII", BPF_MAP_TYPE_SOCKMAP, 4, 4, 1, 0))
+            mapfd = map_create(MAP_SOCKMAP, 4, 1)
         except OSError as e:
             skip_all("no BPF sockmap: %s" % e)
         key, val = ctypes.c_uint32(0), ctypes.c_uint32(s.fileno())

@@ -44,8 +44,6 @@ void altudp_flush_pending_frames(struct sock *sk);
 /* cmsg.c */
 int altudp_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
 			struct ipcm_cookie *ipc);
-int altudp_ip_options_get(struct net *net, struct ip_options_rcu **optp,
-			  sockptr_t data, int optlen);
 void altudp_ip_options_build(struct sk_buff *skb, struct ip_options *opt,
 			     __be32 daddr, struct rtable *rt);
 
@@ -68,8 +66,6 @@ void altudp_flush_queue(struct sock *sk, struct sk_buff_head *queue,
 /* output.c */
 int altudp_send_skb(struct sk_buff *skb, struct flowi4 *fl4,
 		    struct inet_cork *cork);
-int altudp_ip_send_skb(struct net *net, struct sk_buff *skb);
-int altudp_local_out(struct net *net, struct sock *sk, struct sk_buff *skb);
 void altudp_local_error(struct sock *sk, int err, __be32 daddr, __be16 port,
 			u32 info);
 

@@ -21,17 +21,6 @@
 #include "altudp.h"
 #include "trace.h"
 
-/*
- * skb_zerocopy_iter_dgram() (net/core/datagram.c) is not exported either;
- * it is the exported __zerocopy_sg_from_iter() on the message's iterator.
- */
-static int altudp_zerocopy_iter_dgram(struct sk_buff *skb,
-				      struct msghdr *msg, int len)
-{
-	return altudp_zerocopy_sg_from_iter(msg, skb->sk, skb, &msg->msg_iter,
-					    len);
-}
-
 /* ip_select_ttl(), static in ip_output.c */
 static u8 altudp_select_ttl(const struct inet_sock *inet,
 			    const struct dst_entry *dst)
@@ -410,7 +399,7 @@ alloc_new_skb:
 			wmem_alloc_delta += copy;
 			trace_altudp_append_copy(skb, ALTUDP_COPY_PAGEFRAG, copy);
 		} else {
-			err = altudp_zerocopy_iter_dgram(skb, from, copy);
+			err = skb_zerocopy_iter_dgram(skb, from, copy);
 			if (err < 0)
 				goto error;
 			trace_altudp_append_copy(skb, ALTUDP_COPY_ZEROCOPY, copy);

@@ -17,8 +17,9 @@
 #include "altudp.h"
 
 /* ip_options_get(): a private, compiled copy of user supplied options. */
-int altudp_ip_options_get(struct net *net, struct ip_options_rcu **optp,
-			  sockptr_t data, int optlen)
+static int altudp_ip_options_get(struct net *net,
+				 struct ip_options_rcu **optp, sockptr_t data,
+				 int optlen)
 {
 	struct ip_options_rcu *opt;
 

@@ -7,13 +7,14 @@
  * The struct proto is a copy of the kernel's udp_prot, so binding, hashing,
  * reception, ICMP errors, poll and diag are the kernel's UDP.  What sends
  * is replaced: sendmsg, the UDP_CORK push of setsockopt, sendpage and
- * splice_eof all go through the module's path.
+ * splice_eof all go through the module's path, in a BPF socket map too.
  */
 
 #include <linux/bvec.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/net.h>
+#include <linux/skmsg.h>
 #include <linux/uio.h>
 #include <linux/udp.h>
 #include <net/inet_common.h>
@@ -67,11 +68,16 @@ static int altudp_init_sock(struct sock *sk)
 	return udp_prot.init(sk);
 }
 
-/* udp_destroy_sock(): pending frames are freed by the module's flush. */
+/*
+ * udp_destroy_sock(): pending frames are freed by the module's flush.  The
+ * socket is marked dead first, as there, so that freeing a zerocopy frame
+ * queues no notification on a socket being closed.
+ */
 static void altudp_destroy_sock(struct sock *sk)
 {
 	bool slow = lock_sock_fast(sk);
 
+	sock_set_flag(sk, SOCK_DEAD);
 	altudp_flush_pending_frames(sk);
 	unlock_sock_fast(sk, slow);
 	udp_prot.destroy(sk);
@@ -129,6 +135,84 @@ static int altudp_sendpage(struct sock *sk, struct page *page, int offset,
 }
 #endif
 
+#ifdef CONFIG_BPF_SYSCALL
+/*
+ * A socket in a BPF socket map (SOCKMAP, SOCKHASH) reads through its
+ * psock: the map's insert swaps its proto for one whose receive side is
+ * the psock's.  The kernel's (udp_bpf.c) is a copy of udp_prot, with the
+ * kernel's transmit path; an altudp socket gets altudp_bpf_prot instead,
+ * the module's proto with that receive side.
+ */
+static struct proto altudp_bpf_prot;
+
+/*
+ * udp_bpf_rebuild_protos(): the four members it sets, taken from the
+ * kernel's proto, which altudp_bpf_build_proto() reads.
+ */
+static void altudp_bpf_rebuild_protos(struct proto *prot,
+				      const struct proto *base)
+{
+	*prot			= altudp_prot;
+	prot->close		= base->close;
+	prot->recvmsg		= base->recvmsg;
+	prot->sock_is_readable	= base->sock_is_readable;
+	prot->ioctl		= base->ioctl;
+}
+
+/* udp_bpf_update_proto(), IPv4 only, with the module's proto. */
+static int altudp_bpf_update_proto(struct sock *sk, struct sk_psock *psock,
+				   bool restore)
+{
+	if (restore) {
+		WRITE_ONCE(sk->sk_write_space, psock->saved_write_space);
+		sock_replace_proto(sk, psock->sk_proto);
+		return 0;
+	}
+
+	sock_replace_proto(sk, &altudp_bpf_prot);
+	return 0;
+}
+
+/*
+ * The kernel's socket map proto for IPv4 UDP is static in udp_bpf.c, and
+ * so are its recvmsg and ioctl: a private UDP socket goes through what a
+ * map insert does to it (a psock, then udp_prot.psock_update_sk_prot()),
+ * the proto it then has is copied, and dropping the psock puts udp_prot
+ * back.  No other code can reach that socket.
+ */
+static int altudp_bpf_build_proto(void)
+{
+	struct sk_psock *psock;
+	struct socket *sock;
+	int err;
+
+	err = sock_create_kern(&init_net, PF_INET, SOCK_DGRAM, IPPROTO_UDP,
+			       &sock);
+	if (err)
+		return err;
+
+	psock = sk_psock_init(sock->sk, NUMA_NO_NODE);
+	if (IS_ERR(psock)) {
+		err = PTR_ERR(psock);
+		goto out;
+	}
+	psock->psock_update_sk_prot = udp_prot.psock_update_sk_prot;
+	err = psock->psock_update_sk_prot(sock->sk, psock, false);
+	if (!err)
+		altudp_bpf_rebuild_protos(&altudp_bpf_prot,
+					  READ_ONCE(sock->sk->sk_prot));
+	sk_psock_put(sock->sk, psock);
+out:
+	sock_release(sock);
+	return err;
+}
+#else
+static int altudp_bpf_build_proto(void)
+{
+	return 0;
+}
+#endif
+
 static struct inet_protosw altudp_protosw = {
 	.type		= SOCK_DGRAM,
 	.prot		= &altudp_prot,
@@ -151,6 +235,14 @@ static int __init altudp_init(void)
 #ifdef COMPAT_HAVE_PROTO_SENDPAGE
 	altudp_prot.sendpage	= altudp_sendpage;
 #endif
+#ifdef CONFIG_BPF_SYSCALL
+	altudp_prot.psock_update_sk_prot = altudp_bpf_update_proto;
+#endif
+
+	/* After altudp_prot is complete: the socket map's copy is of it. */
+	err = altudp_bpf_build_proto();
+	if (err)
+		return err;
 
 	err = altudp_stats_init();
 	if (err)

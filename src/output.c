@@ -20,7 +20,8 @@
 #include "trace.h"
 
 /* __ip_local_out() + ip_local_out() */
-int altudp_local_out(struct net *net, struct sock *sk, struct sk_buff *skb)
+static int altudp_local_out(struct net *net, struct sock *sk,
+			    struct sk_buff *skb)
 {
 	struct iphdr *iph = ip_hdr(skb);
 	unsigned int len = skb->len;
@@ -54,7 +55,7 @@ int altudp_local_out(struct net *net, struct sock *sk, struct sk_buff *skb)
 }
 
 /* ip_send_skb() */
-int altudp_ip_send_skb(struct net *net, struct sk_buff *skb)
+static int altudp_ip_send_skb(struct net *net, struct sk_buff *skb)
 {
 	int err;
 

@@ -59,24 +59,6 @@ void altudp_flush_pending_frames(struct sock *sk)
 	}
 }
 
-/*
- * l3mdev_master_ifindex_by_index() is not exported; it is this, over the
- * exported l3mdev_master_ifindex_rcu().
- */
-static int altudp_l3mdev_master_ifindex_by_index(struct net *net, int ifindex)
-{
-	struct net_device *dev;
-	int rc = 0;
-
-	rcu_read_lock();
-	dev = dev_get_by_index_rcu(net, ifindex);
-	if (dev)
-		rc = l3mdev_master_ifindex_rcu(dev);
-	rcu_read_unlock();
-
-	return rc;
-}
-
 int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
 	struct inet_sock *inet = inet_sk(sk);
@@ -237,8 +219,8 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		 * If so, we want to allow the send using the uc_index.
 		 */
 		if (ipc.oif != uc_index &&
-		    ipc.oif == altudp_l3mdev_master_ifindex_by_index(sock_net(sk),
-								     uc_index))
+		    ipc.oif == l3mdev_master_ifindex_by_index(sock_net(sk),
+							      uc_index))
 			ipc.oif = uc_index;
 	}
 

@@ -217,3 +217,68 @@ def kasan_enabled():
 def require_module():
     if not module_loaded():
         skip_all("altudp module not loaded")
+
+
+TRACING = "/sys/kernel/tracing"
+
+
+def _append(path, text):
+    """One write(2) with O_APPEND: Python's append mode seeks to the end,
+    which tracefs files refuse."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+class Kprobes:
+    """Kprobes on kernel functions, counted in kprobe_profile.  Lines are
+    appended to kprobe_events, never rewritten, so other probes stay; a
+    function the kernel has no symbol for (inlined into its callers) is
+    refused by kprobe_events and left out of .funcs."""
+
+    def __init__(self, funcs):
+        self.group = "altudp_%s_%d" % (re.sub(r"\W", "_", TEST_NAME), os.getpid())
+        self.funcs, self.missing = [], []
+        for f in funcs:
+            try:
+                _append(TRACING + "/kprobe_events", "p:%s/kp_%s %s\n" % (self.group, f, f))
+                self.funcs.append(f)
+            except OSError:
+                self.missing.append(f)
+        if self.funcs:
+            with open("%s/events/%s/enable" % (TRACING, self.group), "w") as ev:
+                ev.write("1")
+
+    def hits(self):
+        """{function: hits so far}"""
+        out = {}
+        with open(TRACING + "/kprobe_profile") as f:
+            for line in f:
+                w = line.split()
+                if w and w[0].startswith("kp_") and w[0][3:] in self.funcs:
+                    out[w[0][3:]] = int(w[1])
+        return out
+
+    def close(self):
+        if self.funcs:
+            with open("%s/events/%s/enable" % (TRACING, self.group), "w") as ev:
+                ev.write("0")
+        for f in self.funcs:
+            try:
+                _append(TRACING + "/kprobe_events", "-:%s/kp_%s\n" % (self.group, f))
+            except OSError:
+                pass
+        self.funcs = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def kprobes_writable():
+    return os.access(TRACING + "/kprobe_events", os.W_OK)
+

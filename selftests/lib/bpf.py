@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """BPF programs of a few raw instructions, loaded and attached with bpf(2),
-and a cgroup v2 directory for the calling process.
+a cgroup v2 directory for the calling process, and socket maps
+(map_create(MAP_SOCKMAP), map_update(fd, key, sock), map_delete()).
 
     with Cgroup() as cg:                   # the process moved into a new
         prog = load(CGROUP_SKB, EGRESS,    # cgroup, moved back and the
@@ -17,7 +18,9 @@ import subprocess
 from altudp import TEST_NAME
 
 SYS_bpf = 321                   # x86_64
+BPF_MAP_CREATE, BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM = 0, 2, 3
 BPF_PROG_LOAD, BPF_PROG_ATTACH, BPF_PROG_DETACH = 5, 8, 9
+MAP_SOCKMAP, MAP_SOCKHASH = 15, 18                      # enum bpf_map_type
 CGROUP_SKB, CGROUP_SOCK_ADDR = 8, 18                    # enum bpf_prog_type
 EGRESS, UDP4_SENDMSG = 1, 14                            # enum bpf_attach_type
 EXIT = struct.pack("=BBhi", 0x95, 0, 0, 0)
@@ -52,13 +55,31 @@ def jne(dst, imm, off):
     return _insn(0x55, dst, off=off, imm=imm)
 
 
-def _bpf(cmd, attr):
+def bpf(cmd, attr):
     buf = ctypes.create_string_buffer(attr, len(attr))
     r = _libc.syscall(SYS_bpf, cmd, buf, len(attr))
     if r < 0:
         e = ctypes.get_errno()
         raise OSError(e, os.strerror(e))
     return r
+
+
+def map_create(map_type, value_size=8, entries=4):
+    """A map with 4-byte keys (a socket map's values are socket fds)."""
+    return bpf(BPF_MAP_CREATE, struct.pack("IIIII", map_type, 4, value_size, entries, 0))
+
+
+def map_update(map_fd, key, sock):
+    k = ctypes.c_uint32(key)
+    v = ctypes.c_uint64(sock.fileno())
+    return bpf(BPF_MAP_UPDATE_ELEM, struct.pack(
+        "IIQQQ", map_fd, 0, ctypes.addressof(k), ctypes.addressof(v), 0))
+
+
+def map_delete(map_fd, key):
+    k = ctypes.c_uint32(key)
+    return bpf(BPF_MAP_DELETE_ELEM, struct.pack(
+        "IIQ", map_fd, 0, ctypes.addressof(k)))
 
 
 def load(prog_type, attach_type, insns):
@@ -75,11 +96,11 @@ def load(prog_type, attach_type, insns):
                            ctypes.addressof(log) if level else 0, 0, 0,
                            b"altudp_test", 0, attach_type).ljust(128, b"\0")
     try:
-        return _bpf(BPF_PROG_LOAD, attr(0))
+        return bpf(BPF_PROG_LOAD, attr(0))
     except OSError:
         pass
     try:       # again, for the verifier's log
-        return _bpf(BPF_PROG_LOAD, attr(1))
+        return bpf(BPF_PROG_LOAD, attr(1))
     except OSError as e:
         raise OSError(e.errno, "%s: %s" % (e.strerror, log.value.decode(errors="replace")))
 
@@ -152,7 +173,7 @@ class Cgroup:
             f.write(str(os.getpid()))
 
     def attach(self, prog, attach_type):
-        _bpf(BPF_PROG_ATTACH, struct.pack("=IIII", self.fd, prog, attach_type, 0))
+        bpf(BPF_PROG_ATTACH, struct.pack("=IIII", self.fd, prog, attach_type, 0))
 
     def detach(self, prog, attach_type):
-        _bpf(BPF_PROG_DETACH, struct.pack("=IIII", self.fd, prog, attach_type, 0))
+        bpf(BPF_PROG_DETACH, struct.pack("=IIII", self.fd, prog, attach_type, 0))

@@ -12,6 +12,7 @@ an altudp socket and compare what they saw.
     recv_errqueue(s)           the error queue as comparable tuples
     net_file(ns, name)         /proc/net/<name> as seen in ns
     snmp(ns), altudp_stats(ns) counters of /proc/net/snmp, /proc/net/altudp
+    sock_counts(ns)            sockstat's UDP inuse, /proc/net/protocols' ALTUDP sockets
     Capture(ns, ifname)        IPv4 frames seen on an interface (AF_PACKET)
     mask_ip(pkt)               an IPv4 packet with IP ID and checksum zeroed
 """
@@ -197,6 +198,17 @@ def altudp_stats(ns):
     except FileNotFoundError:
         return {}
     return {k: int(v) for k, v in (line.split() for line in text.splitlines())}
+
+
+def sock_counts(ns):
+    """sockstat's "UDP: inuse" and the sockets of /proc/net/protocols'
+    ALTUDP line (None without the module)."""
+    udp = [l.split() for l in net_file(ns, "sockstat").splitlines()
+           if l.startswith("UDP:")][0]
+    alt = [l.split() for l in net_file(ns, "protocols").splitlines()
+           if l.startswith("ALTUDP ")]
+    return {"UDP inuse": int(udp[udp.index("inuse") + 1]),
+            "ALTUDP sockets": int(alt[0][2]) if alt else None}
 
 
 class Capture:

@@ -88,11 +88,8 @@ static inline u32 altudp_cork_priority(const struct sock *sk,
 #ifdef COMPAT_ZEROCOPY_HAS_DEVMEM
 #define altudp_msg_zerocopy_realloc(sk, size, uarg) \
 	msg_zerocopy_realloc(sk, size, uarg, false)
-#define altudp_zerocopy_sg_from_iter(msg, sk, skb, from, length) \
-	__zerocopy_sg_from_iter(msg, sk, skb, from, length, NULL)
 #else
 #define altudp_msg_zerocopy_realloc	msg_zerocopy_realloc
-#define altudp_zerocopy_sg_from_iter	__zerocopy_sg_from_iter
 #endif
 
 /*
