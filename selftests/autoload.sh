@@ -17,13 +17,7 @@ moddir=/lib/modules/$kver
 ovl=$(mktemp -d)
 
 sock() {
-	python3 -c "
-import socket, sys
-try:
-    socket.socket(socket.AF_INET, socket.SOCK_DGRAM, $proto).close()
-except OSError as e:
-    print(e.errno); sys.exit(1)
-print(0)"
+	altudp_socket_errno "$proto"
 }
 
 alias=net-pf-2-proto-$proto-type-2

@@ -17,13 +17,7 @@ rmmod_altudp || { tap_fail "rmmod altudp"; tap_end; }
 
 # sock N: create and close socket(AF_INET, SOCK_DGRAM, N); prints errno.
 sock() {
-	python3 -c "
-import socket, sys
-try:
-    socket.socket(socket.AF_INET, socket.SOCK_DGRAM, $1).close()
-except OSError as e:
-    print(e.errno); sys.exit(1)
-print(0)"
+	altudp_socket_errno "$1"
 }
 
 for n in 255 256 262 263; do

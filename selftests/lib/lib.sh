@@ -10,7 +10,8 @@
 #                       10.99.N.2/24 ($ADDR_A, $ADDR_B); in_a/in_b CMD run
 #                       there.  They exist only inside the test VM and are
 #                       removed on exit (at_exit CMD adds more cleanups).
-# The module:           altudp_loaded, altudp_protocol, require_module.
+# The module:           altudp_loaded, altudp_protocol, altudp_socket_errno,
+#                       require_module.
 # The kernel:           kasan_enabled.
 
 TEST_NAME=$(basename "$0")
@@ -115,6 +116,18 @@ altudp_protocol() {
 	cat /sys/module/altudp/parameters/protocol 2>/dev/null ||
 		sed -n 's/^#define[[:space:]]*IPPROTO_ALTUDP[[:space:]]*\([0-9]*\).*/\1/p' \
 			"$ALTUDP_TOP/include/uapi/linux/altudp.h"
+}
+
+# socket(AF_INET, SOCK_DGRAM, PROTO) opened and closed: prints 0, or the
+# errno it failed with (and fails).
+altudp_socket_errno() {
+	python3 -c "
+import socket, sys
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM, $1).close()
+except OSError as e:
+    print(e.errno); sys.exit(1)
+print(0)"
 }
 
 # A KASAN kernel, whose quarantine keeps freed objects: slab use grows
