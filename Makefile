@@ -11,6 +11,8 @@
 # make sparse, style   sparse (C=1) and checkpatch.pl --strict
 # make drift           has a kernel function that altudp mirrors changed in
 #                      a supported series' source? (scripts/drift)
+# make deb             build/deb/altudp-dkms_<version>_all.deb (the sources,
+#                      built by DKMS) and altudpize_<version>_<arch>.deb
 # make fuzz            build/altudp_fuzz for selftests/fuzz.sh (make check
 #                      builds it first)
 
@@ -103,6 +105,10 @@ deps:
 dkms-check: deps
 	@scripts/dkms-check
 
+# The Debian packages (debian/), from a copy of the tracked tree.
+deb: deps
+	@scripts/deb
+
 # One copy of the tree per kernel: Kbuild writes its objects beside the
 # sources, so two series cannot share a directory.
 kos: deps
@@ -156,5 +162,5 @@ demo: deps
 bench: deps
 	@bench/run
 
-.PHONY: all kdir module clean tools install modprobe-conf dkms-install dkms-check kos sparse style \
-	deps drift check check-long check-debug debug-kernel demo bench fuzz difftest
+.PHONY: all kdir module clean tools install modprobe-conf dkms-install dkms-check deb kos \
+	sparse style deps drift check check-long check-debug debug-kernel demo bench fuzz difftest
