@@ -17,7 +17,7 @@ import subprocess
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, ip, require_module, skip_all, tap_check, tap_end
 from txcmp import IP_MTU_DISCOVER, IP_PMTUDISC_DO, Peer, compare, same, send, side_by_side
-from udpcmp import net_file
+from udpcmp import net_counters
 
 require_module()
 
@@ -39,19 +39,11 @@ def xfrm(ns, peer_dir, a, b):
        "dir", peer_dir, "tmpl", "src", a, "dst", b, "proto", "esp", "mode", "transport")
 
 
-def xfrm_stat(ns_name):
-    try:
-        text = net_file(ns_name, "xfrm_stat")
-    except FileNotFoundError:
-        return {}
-    return {k: int(v) for k, v in (line.split() for line in text.splitlines())}
-
-
 def case(ns, peer, desc, scenario, opts=()):
     stats = []
 
     def snap(_=None):
-        stats.append((xfrm_stat(ns.a), xfrm_stat(ns.b)))
+        stats.append((net_counters(ns.a, "xfrm_stat"), net_counters(ns.b, "xfrm_stat")))
     runs = side_by_side(ns, peer, scenario, opts, before=snap)
     snap()
     compare(desc, runs)

@@ -14,7 +14,8 @@
 #                       there.  They exist only inside the test VM and are
 #                       removed on exit (at_exit CMD adds more cleanups).
 # The module:           altudp_loaded, altudp_protocol, require_module,
-#                       sock [N] (socket(AF_INET, SOCK_DGRAM, N)).
+#                       sock [N] (socket(AF_INET, SOCK_DGRAM, N)),
+#                       sock_refused DESC N.
 # The kernel:           kasan_enabled.
 # Where things are:     ALTUDP_TOP, the source tree; ALTUDP_BIN, the C test
 #                       programs (test_prog DIR PROG finds one).  A copy
@@ -178,6 +179,18 @@ try:
 except OSError as e:
     print(e.errno); sys.exit(1)
 print(0)"
+}
+
+# sock_refused DESC N: one point, that socket(AF_INET, SOCK_DGRAM, N) fails
+# as it does with no module for N (EAFNOSUPPORT or EPROTONOSUPPORT).
+sock_refused() {
+	local err
+	err=$(sock "$2")
+	if [ "$err" = 97 ] || [ "$err" = 93 ]; then
+		tap_ok "$1 (errno $err)"
+	else
+		tap_fail "$1" "got '$err'"
+	fi
 }
 
 # rmmod altudp, retrying for up to SECONDS (default 60) while the last

@@ -192,12 +192,17 @@ def sender_counter(proto, key):
         (proto == "Udp" and key in ("OutDatagrams", "SndbufErrors"))
 
 
-def altudp_stats(ns):
+def net_counters(ns, name):
+    """/proc/net/NAME of lines "Name value" as a dict; {} where it is absent."""
     try:
-        text = net_file(ns, "altudp")
+        text = net_file(ns, name)
     except FileNotFoundError:
         return {}
     return {k: int(v) for k, v in (line.split() for line in text.splitlines())}
+
+
+def altudp_stats(ns):
+    return net_counters(ns, "altudp")
 
 
 def sock_counts(ns):
