@@ -9,33 +9,36 @@
 # altudpize converts a plain UDP socket, and purging the packages leaves
 # no module, DKMS state or source behind: socket() fails again.
 #
-# The packages come from the host (selftests/host/deb.sh runs make deb);
-# a kernel whose headers the guest lacks (7.2, from the sid chroot) is
-# skipped: its DKMS build from the package is done on the host.
+# The packages come from the host (selftests/host/deb.sh runs make deb).
 #
 # DKMS compiling the module under emulation takes minutes: by default the
 # package's postinst finds the host's DKMS build of the same sources as a
 # prebuilt DKMS tarball (scripts/dkms-check keeps it in build/dkms/;
 # selftests/host/deb.sh checks that the package's sources are the tree's),
-# loads it and installs it.  ALTUDP_LONG=1 lets DKMS compile it here from the package.
+# loads it and installs it; no kernel headers are needed for that, so 7.2,
+# whose headers are in the sid chroot only, runs it too.  ALTUDP_LONG=1
+# lets DKMS compile it here from the package, where the guest has the
+# kernel's headers (not 7.2: its kbuild needs sid's userspace).
 
 . "$(dirname "$0")/lib/lib.sh"
 
 require_module
 [ -r "$ALTUDP_KO" ] || skip_all "ALTUDP_KO does not name the module file"
-ver=$(cat "$ALTUDP_TOP/VERSION")
-debs=$ALTUDP_TOP/build/deb
+ver=$ALTUDP_VERSION
+debs=$ALTUDP_DEBS
 dkms_deb=$debs/altudp-dkms_${ver}_all.deb
 az_deb=$(ls "$debs"/altudpize_"${ver}"_*.deb 2>/dev/null | head -n 1)
 [ -f "$dkms_deb" ] && [ -f "$az_deb" ] ||
 	skip_all "no $dkms_deb or altudpize package: make deb on the host"
 kver=$(uname -r)
-[ -d "/usr/src/linux-headers-$kver" ] ||
-	skip_all "no headers for $kver here: DKMS cannot build in the guest"
+moddir=/usr/lib/modules/$kver
 command -v dkms >/dev/null || skip_all "dkms not installed"
 prebuilt=
-if [ "${ALTUDP_LONG:-}" != 1 ]; then
-	prebuilt=$ALTUDP_TOP/build/dkms/altudp-$ver-$kver.dkms.tar.gz
+if [ "${ALTUDP_LONG:-}" = 1 ]; then
+	[ -d "/usr/src/linux-headers-$kver" ] ||
+		skip_all "no headers for $kver here: DKMS cannot build in the guest"
+else
+	prebuilt=$ALTUDP_DKMS/altudp-$ver-$kver.dkms.tar.gz
 	[ -f "$prebuilt" ] || skip_all "no $prebuilt (scripts/dkms-check on the host)"
 fi
 proto=$(altudp_protocol)
@@ -53,11 +56,17 @@ at_exit umount -l "$ovl"
 # hide the other modules directories.  The kernel's own modules are hidden
 # too, as depmod over all of them takes minutes under emulation (altudp
 # depends on none; those the suite uses are loaded already).
-mkdir -p "$ovl/up/usr/lib/modules/$kver"
+mkdir -p "$ovl/up$moddir"
 for m in /usr/lib/modules/*; do
 	[ "${m##*/}" = "$kver" ] || mknod "$ovl/up$m" c 0 0
 done
-mknod "$ovl/up/usr/lib/modules/$kver/kernel" c 0 0
+mknod "$ovl/up$moddir/kernel" c 0 0
+# A kernel of the sid chroot has its modules directory mounted there by
+# scripts/vm, which the overlay over /usr hides: its index files go into
+# the upper layer (DKMS reads the modules' compression from modules.dep).
+if [ "$(stat -c %d "$moddir")" != "$(stat -c %d /usr)" ]; then
+	cp "$moddir"/modules.{order,builtin,builtin.modinfo,dep} "$ovl/up$moddir/"
+fi
 for d in /usr /var/lib /var/cache /etc; do
 	mkdir -p "$ovl/up$d" "$ovl/work$d"
 	if ! mount -t overlay overlay \
