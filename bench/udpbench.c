@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,18 +166,6 @@ static void pause_receiver(pid_t pid, int stop)
 		die("udpbench: the receiver did not stop");
 }
 
-/* MSG_ZEROCOPY completions, after waiting up to a second for one if
- * wait; returns how many sends they cover.
- */
-static long reap_zc(int fd, int wait)
-{
-	struct pollfd pfd = { .fd = fd };
-
-	if (wait && poll(&pfd, 1, 1000) <= 0)
-		return 0;
-	return zc_reap(fd);
-}
-
 static int open_socket(const struct cell *c, int proto)
 {
 	int fd;
@@ -246,13 +233,13 @@ static struct result run(const struct cell *c, int fd, long calls)
 			n = send(fd, buf, c->payload, MSG_ZEROCOPY) == c->payload;
 			if (!n && errno == ENOBUFS && zc_out) {
 				/* optmem full of notifications: reap, retry */
-				zc_out -= reap_zc(fd, 1);
+				zc_out -= zc_wait_reap(fd, 1000);
 				n = send(fd, buf, c->payload, MSG_ZEROCOPY) == c->payload;
 			}
 			if (n)
 				zc_out++;
 			if ((i & 7) == 7)
-				zc_out -= reap_zc(fd, 0);
+				zc_out -= zc_reap(fd);
 			break;
 		case MMSG:
 			n = sendmmsg(fd, msgs, MMSG_BATCH, 0) == MMSG_BATCH;
@@ -268,7 +255,7 @@ static struct result run(const struct cell *c, int fd, long calls)
 	r.ns = now_ns() - t0;
 	sent += r.dgrams;
 	while (zc_out > 0) {
-		long done = reap_zc(fd, 1);
+		long done = zc_wait_reap(fd, 1000);
 
 		if (!done) {
 			fprintf(stderr, "udpbench: %ld zerocopy completions missing\n",

@@ -100,10 +100,7 @@ static void on_signal(int sig)
 
 static void enter_ns(const char *ns)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	if (enter_netns(path))
+	if (enter_netns(ns))
 		die("setns %s: %s", ns, strerror(errno));
 }
 

@@ -497,15 +497,15 @@ static void *racer(void *arg)
 			break;
 		case 2:
 			v = rng_below(&r, 2);
-			setsockopt(fd, SOL_UDP, UDP_CORK, &v, sizeof(v));
+			sock_set_int(fd, SOL_UDP, UDP_CORK, v);
 			break;
 		case 3:
 			v = rng_chance(&r, 50) ? 0 : 1 + rng_below(&r, 1500);
-			setsockopt(fd, SOL_UDP, UDP_SEGMENT, &v, sizeof(v));
+			sock_set_int(fd, SOL_UDP, UDP_SEGMENT, v);
 			break;
 		case 4:
 			v = rng_below(&r, 6);
-			setsockopt(fd, SOL_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+			sock_set_int(fd, SOL_IP, IP_MTU_DISCOVER, v);
 			break;
 		case 5:
 			op_connect(&r, fd);
@@ -589,11 +589,10 @@ static void child(uint64_t seed, uint64_t count, double seconds)
 	_exit(0);
 }
 
-static int usage(void)
+static void usage(void)
 {
-	fprintf(stderr, "usage: altudp_fuzz [--seconds S] [--count N] [--seed S] [--ops N]\n"
-			"                   [--dst ADDR] [--src ADDR] [--proto P]\n");
-	return 2;
+	die("usage: altudp_fuzz [--seconds S] [--count N] [--seed S] [--ops N]\n"
+	    "                   [--dst ADDR] [--src ADDR] [--proto P]");
 }
 
 int main(int argc, char **argv)
@@ -617,29 +616,27 @@ int main(int argc, char **argv)
 	cfg.ops = 64;
 	cfg.proto = -1;
 	if (test_parse_opts(argc, argv, opts))
-		return usage();
+		usage();
 	if (cfg.proto < 0)
 		cfg.proto = altudp_protocol();
-	if (cfg.proto < 0) {
-		fprintf(stderr, "altudp_fuzz: altudp is not loaded\n");
-		return 2;
-	}
+	if (cfg.proto < 0)
+		die("altudp_fuzz: altudp is not loaded");
 	if (inet_pton(AF_INET, dst, &cfg.dst) != 1 || inet_pton(AF_INET, src, &cfg.src) != 1 ||
 	    cfg.ops < 1)
-		return usage();
+		usage();
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = i * 7;
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
-		return 2;
+		die_errno("mmap");
 	printf("seed %" PRIu64 ", %s %g, protocol %d, %s -> %s\n", seed,
 	       count ? "count" : "seconds", count ? (double)count : seconds, cfg.proto, src, dst);
 	fflush(stdout);
 
 	pid = fork();
 	if (pid < 0)
-		return 2;
+		die_errno("fork");
 	if (!pid)
 		child(seed, count, seconds);
 

@@ -92,13 +92,18 @@ int sock_set_int(int fd, int level, int name, int val);
 int sock_bind(int fd, const char *addr, int port);
 /* SO_SNDTIMEO of usec microseconds; its status. */
 int sock_set_sndtimeo(int fd, long usec);
-/* Into the network namespace that path names (/run/netns/NAME); 0 or -1. */
-int enter_netns(const char *path);
+/*
+ * Into a network namespace: ip netns's NAME (/run/netns/NAME) or a path
+ * (with a '/'); 0 or -1.
+ */
+int enter_netns(const char *ns);
 /*
  * Reads the MSG_ZEROCOPY completions queued on fd's error queue, without
  * waiting; returns how many sends they cover.
  */
 unsigned long zc_reap(int fd);
+/* The same after waiting up to timeout_ms for one to be queued. */
+unsigned long zc_wait_reap(int fd, int timeout_ms);
 
 /* splitmix64: seeded, so that a seed replays its sequence anywhere. */
 struct rng {

@@ -6,7 +6,10 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/errqueue.h>
+#include <poll.h>
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -37,11 +40,16 @@ int sock_set_sndtimeo(int fd, long usec)
 	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-int enter_netns(const char *path)
+int enter_netns(const char *ns)
 {
-	int fd = open(path, O_RDONLY);
-	int ret;
+	char path[128];
+	int fd, ret;
 
+	if (!strchr(ns, '/')) {
+		snprintf(path, sizeof(path), "/run/netns/%s", ns);
+		ns = path;
+	}
+	fd = open(ns, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	ret = setns(fd, CLONE_NEWNET);
@@ -81,4 +89,12 @@ unsigned long zc_reap(int fd)
 		msg.msg_controllen = sizeof(control);
 	}
 	return ids;
+}
+
+unsigned long zc_wait_reap(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd };
+
+	poll(&p, 1, timeout_ms);
+	return zc_reap(fd);
 }

@@ -18,7 +18,6 @@
 #define _GNU_SOURCE
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -125,12 +124,8 @@ int main(int argc, char **argv)
 	 * holds optmem, and sends fail with ENOBUFS when it runs out.
 	 */
 	end = now_seconds() + seconds;
-	while (now_seconds() < end) {
-		struct pollfd p = { .fd = fd };
-
-		poll(&p, 1, 10);
-		ids += zc_reap(fd);
-	}
+	while (now_seconds() < end)
+		ids += zc_wait_reap(fd, 10);
 	stop = true;
 	pthread_join(tc, NULL);
 	pthread_join(tr, NULL);
