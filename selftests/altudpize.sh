@@ -17,8 +17,8 @@
 . "$(dirname "$0")/lib/lib.sh"
 
 require_module
-AZ=$ALTUDP_TOP/tools/altudpize/altudpize
-LIB=$ALTUDP_TOP/tools/altudpize/libaltudpize.so
+AZ=$ALTUDP_AZ/altudpize
+LIB=$ALTUDP_AZ/libaltudpize.so
 if [ ! -f "$LIB" ]; then
 	echo "Bail out! missing $LIB: run make -C tools on the host"
 	exit 1

@@ -12,7 +12,7 @@ command -v tcpdump >/dev/null && command -v nft >/dev/null ||
 	skip_all "tcpdump and nft are needed"
 
 sections=6
-if ! out=$("$ALTUDP_TOP/scripts/demo" 2>&1); then
+if ! out=$("$ALTUDP_DEMO" 2>&1); then
 	tap_fail "scripts/demo runs" "status $?"
 	tap_diag "$out"
 	tap_end

@@ -9,8 +9,8 @@
 
 . "$(dirname "$0")/lib/lib.sh"
 require_module
-[ -n "$ALTUDP_KO" ] || skip_all "ALTUDP_KO unset: not started by scripts/vm"
-mutant=$ALTUDP_TOP/build/${ALTUDP_KVER:-$(uname -r)}/mutant/src/altudp.ko
+[ -n "$ALTUDP_KO" ] || skip_all "ALTUDP_KO not set, no altudp module installed"
+mutant=$(mutant_ko "${ALTUDP_KVER:-$(uname -r)}")
 if [ ! -f "$mutant" ]; then
 	tap_fail "the mutant module is there" \
 		"no $mutant: scripts/build-mutant builds it on the host (make check does)"

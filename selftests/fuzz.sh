@@ -79,7 +79,7 @@ fi
 
 # Every fuzzed socket is closed: the module goes, and comes back.
 if [ -z "${ALTUDP_KO:-}" ]; then
-	tap_skip "rmmod altudp after fuzzing" "ALTUDP_KO not set (run under scripts/vm)"
+	tap_skip "rmmod altudp after fuzzing" "ALTUDP_KO not set, no altudp module installed"
 	tap_end
 fi
 if ! rmmod_altudp; then

@@ -7,10 +7,17 @@
 # tests only, as the suite runs them all anyway: one that passes, one that
 # skips (exit 4) and one that fails (exit 1); the runner must say so of
 # each, and show their KTAP.
+#
+# The installed tree runs on its own: the runner runs with the source
+# tree hidden (an empty tmpfs over it, in a mount namespace of its own),
+# the module given as a copy in ALTUDP_KO; diff_selftest.sh looks for its
+# mutant in the tree (and fails, given a kernel release without one), and
+# each file that the copy's lib.sh names for the tests must be in it.
 
 . "$(dirname "$0")/lib/lib.sh"
 
 require_module
+[ -n "$ALTUDP_TOP" ] || skip_all "a copy made by make install: there is no tree to install from"
 series=$(uname -r | cut -d. -f1,2)
 ksft=$ALTUDP_TOP/build/kselftests/$series/ksft
 if [ ! -x "$ksft/run_kselftest.sh" ]; then
@@ -37,12 +44,35 @@ else
 	tap_diag "$(diff <(echo "$want") <(echo "$got"))"
 fi
 
-# One run of the runner, three tests: privileges.py passes; with
-# ALTUDP_KO naming no file module_param.sh skips, and diff_selftest.sh,
-# given a kernel release without a mutant module, fails.
+# hidden CMD...: CMD with the source tree out of sight.
+hidden() {
+	unshare -m sh -c 'mount -t tmpfs -o size=1m altudp-hidden "$0" && exec "$@"' \
+		"$ALTUDP_TOP" "$@"
+}
+cp "$ALTUDP_KO" "$dir/altudp.ko"
+tap_check "with the source tree hidden, the installed tree is there and it is not" \
+	hidden sh -c '[ -x "$0/run_kselftest.sh" ] && [ ! -e "$1/Makefile" ]' "$dir" "$ALTUDP_TOP"
+
+# What the copy's lib.sh names for the tests, as they use it.
+kver=$(uname -r)
+missing=$(hidden bash -c '
+	. "$0/altudp/lib/lib.sh" >/dev/null
+	for f in "$ALTUDP_BIN"/altudp_{diff,fuzz,zc_race} "$ALTUDP_AZ"/{altudpize,libaltudpize.so} \
+		"$ALTUDP_KSFT/$1"/{udpgso,msg_zerocopy,udpgso_bench_tx,udpgso_bench_rx} \
+		"$ALTUDP_KSFT/$1"/{cmsg_sender,so_txtime,txtimestamp} "$(mutant_ko "$2")" \
+		"$ALTUDP_DEMO" "$ALTUDP_UAPI" "$ALTUDP_DEBS/altudp-dkms_${ALTUDP_VERSION}_all.deb" \
+		"$ALTUDP_DKMS/altudp-$ALTUDP_VERSION-$2.dkms.tar.gz"; do
+		[ -e "$f" ] || echo "$f"
+	done' "$dir" "$series" "$kver" 2>&1)
+tap_check "the installed tree has what its tests use" test -z "$missing"
+[ -z "$missing" ] || tap_diag "missing: $missing"
+
+# One run of the runner, three tests: privileges.py passes; this test
+# skips in the copy; diff_selftest.sh, given a kernel release without a
+# mutant module, fails.
 start=$SECONDS
-out=$(ALTUDP_KO=/nonexistent ALTUDP_KVER=none "$dir/run_kselftest.sh" \
-	-t altudp:privileges.py -t altudp:module_param.sh -t altudp:diff_selftest.sh 2>&1)
+out=$(ALTUDP_KO=$dir/altudp.ko ALTUDP_KVER=none hidden "$dir/run_kselftest.sh" \
+	-t altudp:privileges.py -t altudp:kselftest_install.sh -t altudp:diff_selftest.sh 2>&1)
 tap_diag "$out" "run_kselftest.sh: $((SECONDS - start)) s"
 
 # expect RE DESC: a point, ok when a line of $out matches RE.
@@ -55,10 +85,12 @@ expect() {
 }
 
 expect '^ok 1 selftests: altudp: privileges.py$' "run_kselftest.sh: a test that passes (exit 0) passes"
-expect '^ok 2 selftests: altudp: module_param.sh # SKIP$' \
+expect '^ok 2 selftests: altudp: kselftest_install.sh # SKIP$' \
 	"run_kselftest.sh: a test that skips (exit 4) is skipped"
 expect '^not ok 3 selftests: altudp: diff_selftest.sh # exit=1$' \
 	"run_kselftest.sh: a test that fails (exit 1) fails"
+expect "^# not ok 1 the mutant module is there # no $dir/altudp/mutant/none/altudp.ko" \
+	"diff_selftest.sh looks for its mutant in the installed tree"
 # The tests' own KTAP, which the runner prefixes with "# ".
 tap_check "run_kselftest.sh: each test printed a KTAP header and a plan" \
 	test "$(grep -c '^# TAP version 13$' <<<"$out")" = 3 -a \

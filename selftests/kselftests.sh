@@ -36,9 +36,9 @@
 
 require_module
 series=$(uname -r | cut -d. -f1,2)
-KS=$ALTUDP_TOP/build/kselftests/$series
-AZ=$ALTUDP_TOP/tools/altudpize/altudpize
-for f in "$AZ" "$ALTUDP_TOP/tools/altudpize/libaltudpize.so" \
+KS=$ALTUDP_KSFT/$series
+AZ=$ALTUDP_AZ/altudpize
+for f in "$AZ" "$ALTUDP_AZ/libaltudpize.so" \
 	"$KS"/{udpgso,msg_zerocopy,udpgso_bench_tx,udpgso_bench_rx,cmsg_sender,so_txtime,txtimestamp}; do
 	[ -e "$f" ] && continue
 	echo "Bail out! missing $f: run scripts/build-kselftests and make -C tools on the host"

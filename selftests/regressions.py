@@ -29,7 +29,7 @@ from txcmp import (DPORT, IP_MTU_DISCOVER, MSG_PROBE, MSG_ZEROCOPY, SO_NO_CHECK,
                    set_mtu, side_by_side, wait_outq_zero)
 from udpcmp import recv_errqueue
 
-from altudp import (Netns, ip, kasan_enabled, module_refcnt, require_module, run_in,
+from altudp import (Netns, ip, kasan_enabled, module_file, module_refcnt, require_module, run_in,
                     tap_check, tap_diag, tap_end, tap_ok, tap_skip)
 
 LONG = os.environ.get("ALTUDP_LONG") == "1"
@@ -520,9 +520,9 @@ def device_removal(ns, peer):
 def module_removal():
     """With every altudp socket closed (some in flight a moment ago, some
     with an error queue), the module goes and comes back."""
-    ko = os.environ.get("ALTUDP_KO")
+    ko = module_file()
     if not ko:
-        tap_skip("all sockets freed: rmmod, insmod", "ALTUDP_KO not set (run under scripts/vm)")
+        tap_skip("all sockets freed: rmmod, insmod", "ALTUDP_KO not set, no altudp module installed")
         return
     # Up to 60 s: closed sockets drop their module reference after an RCU
     # grace period (SOCK_RCU_FREE), late in a debug kernel (lib.sh's

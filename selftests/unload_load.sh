@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib/lib.sh"
 
 require_module
-[ -n "${ALTUDP_KO:-}" ] || skip_all "ALTUDP_KO not set (run under scripts/vm)"
+[ -n "${ALTUDP_KO:-}" ] || skip_all "ALTUDP_KO not set, no altudp module installed"
 
 cycles=${ALTUDP_UNLOAD_CYCLES:-50}
 [ "${ALTUDP_LONG:-}" = 1 ] && cycles=${ALTUDP_UNLOAD_CYCLES:-1000}

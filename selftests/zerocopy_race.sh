@@ -38,7 +38,7 @@ fi
 tap_diag "altudp: $out"
 
 if [ -z "${ALTUDP_KO:-}" ]; then
-	tap_skip "rmmod altudp after the race" "ALTUDP_KO not set (run under scripts/vm)"
+	tap_skip "rmmod altudp after the race" "ALTUDP_KO not set, no altudp module installed"
 elif rmmod_altudp; then
 	tap_ok "rmmod altudp after the race (in $RMMOD_WAITED s)"
 	tap_check "insmod altudp again" insmod "$ALTUDP_KO"

@@ -16,7 +16,8 @@ Network namespaces, which exist only inside the test VM:
 run_in(ns, fn, *args) calls fn in a thread that has joined the namespace;
 sockets it creates stay in that namespace.
 
-The module: module_loaded(), altudp_protocol(), require_module().
+The module: module_loaded(), altudp_protocol(), require_module(),
+module_file() (ALTUDP_KO, or the installed module's file).
 """
 
 import ctypes
@@ -27,12 +28,12 @@ import sys
 import threading
 
 _TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-try:
-    # A copy made by make -C selftests install: lib/top names the source tree.
-    with open(os.path.join(_TESTS, "lib", "top")) as _f:
-        TOP = _f.read().strip()
-except OSError:
-    TOP = os.path.dirname(_TESTS)
+# A copy made by make -C selftests install (lib/installed) carries the
+# UAPI header in lib/; in the source tree it is under include/.
+if os.path.exists(os.path.join(_TESTS, "lib", "installed")):
+    UAPI = os.path.join(_TESTS, "lib", "altudp.h")
+else:
+    UAPI = os.path.join(os.path.dirname(_TESTS), "include/uapi/linux/altudp.h")
 TEST_NAME = os.path.splitext(os.path.basename(sys.argv[0]))[0] or "python"
 CLONE_NEWNET = 0x40000000
 KSFT_PASS, KSFT_FAIL, KSFT_SKIP = 0, 1, 4
@@ -196,9 +197,19 @@ def altudp_protocol():
             return int(f.read())
     except OSError:
         pass
-    with open(os.path.join(TOP, "include/uapi/linux/altudp.h")) as f:
+    with open(UAPI) as f:
         m = re.search(r"^#define\s+IPPROTO_ALTUDP\s+(\d+)", f.read(), re.M)
     return int(m.group(1)) if m else 258
+
+
+def module_file():
+    """The module file: ALTUDP_KO (scripts/vm sets it), or the module
+    installed for the running kernel; None when there is neither."""
+    ko = os.environ.get("ALTUDP_KO")
+    if not ko:
+        r = subprocess.run(("modinfo", "-n", "altudp"), capture_output=True, text=True)
+        ko = r.stdout.strip() if r.returncode == 0 else None
+    return ko
 
 
 def module_refcnt():

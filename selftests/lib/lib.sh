@@ -17,22 +17,52 @@
 #                       sock [N] (socket(AF_INET, SOCK_DGRAM, N)),
 #                       sock_refused DESC N.
 # The kernel:           kasan_enabled.
-# Where things are:     ALTUDP_TOP, the source tree; ALTUDP_BIN, the C test
-#                       programs (test_prog DIR PROG finds one).  A copy
-#                       made by make -C selftests install names its source
-#                       tree in lib/top and has the programs beside the
-#                       tests.
+# Where things are:     in the source tree, or in a copy made by make -C
+#                       selftests install, which carries them (lib/installed
+#                       marks it; it holds the version):
+#                         ALTUDP_BIN      the C test programs (build/; the
+#                                         copy's top); test_prog DIR PROG
+#                                         finds one
+#                         ALTUDP_AZ       altudpize and libaltudpize.so
+#                                         (tools/altudpize/; altudpize/)
+#                         ALTUDP_KSFT     the kernel's selftests, by series
+#                                         (build/kselftests/; kselftests/)
+#                         mutant_ko KVER  diff_selftest.sh's module
+#                                         (build/KVER/mutant/src/; mutant/KVER/)
+#                         ALTUDP_DEBS     make deb's packages and the DKMS
+#                                         tarballs (build/deb/, build/dkms/;
+#                                         deb/)
+#                         ALTUDP_DEMO, ALTUDP_UAPI, ALTUDP_VERSION
+#                         ALTUDP_TOP      the source tree; empty in a copy
+#                       ALTUDP_KO, the module file (scripts/vm sets it),
+#                       is by default the module installed for the running
+#                       kernel (modinfo -n altudp).
 
 TEST_NAME=$(basename "$0")
 TEST_NAME=${TEST_NAME%.*}
 ALTUDP_TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-if [ -r "$ALTUDP_TESTS_DIR/lib/top" ]; then
-	ALTUDP_TOP=$(cat "$ALTUDP_TESTS_DIR/lib/top")
+if [ -r "$ALTUDP_TESTS_DIR/lib/installed" ]; then
+	ALTUDP_TOP=
 	ALTUDP_BIN=$ALTUDP_TESTS_DIR
+	ALTUDP_AZ=$ALTUDP_TESTS_DIR/altudpize
+	ALTUDP_KSFT=$ALTUDP_TESTS_DIR/kselftests
+	ALTUDP_DEBS=$ALTUDP_TESTS_DIR/deb
+	ALTUDP_DKMS=$ALTUDP_DEBS
+	ALTUDP_DEMO=$ALTUDP_TESTS_DIR/demo
+	ALTUDP_UAPI=$ALTUDP_TESTS_DIR/lib/altudp.h
+	ALTUDP_VERSION=$(cat "$ALTUDP_TESTS_DIR/lib/installed")
 else
 	ALTUDP_TOP=$(cd "$ALTUDP_TESTS_DIR/.." && pwd)
 	ALTUDP_BIN=$ALTUDP_TOP/build
+	ALTUDP_AZ=$ALTUDP_TOP/tools/altudpize
+	ALTUDP_KSFT=$ALTUDP_TOP/build/kselftests
+	ALTUDP_DEBS=$ALTUDP_TOP/build/deb
+	ALTUDP_DKMS=$ALTUDP_TOP/build/dkms
+	ALTUDP_DEMO=$ALTUDP_TOP/scripts/demo
+	ALTUDP_UAPI=$ALTUDP_TOP/include/uapi/linux/altudp.h
+	ALTUDP_VERSION=$(cat "$ALTUDP_TOP/VERSION")
 fi
+[ -n "${ALTUDP_KO:-}" ] || ALTUDP_KO=$(modinfo -n altudp 2>/dev/null)
 KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
@@ -97,7 +127,7 @@ tap_end() {
 # built it on the host; building it in the emulated guest is slow), its
 # messages on stderr as diagnostics.
 test_prog() {
-	if [ ! -r "$ALTUDP_TESTS_DIR/lib/top" ]; then
+	if [ -n "$ALTUDP_TOP" ]; then
 		make -s -C "$ALTUDP_TESTS_DIR/$1" O="$ALTUDP_BIN" 2>&1 | sed 's/^/# /' >&2
 		[ "${PIPESTATUS[0]}" = 0 ] || return
 	fi
@@ -156,7 +186,16 @@ altudp_loaded() {
 altudp_protocol() {
 	cat /sys/module/altudp/parameters/protocol 2>/dev/null ||
 		sed -n 's/^#define[[:space:]]*IPPROTO_ALTUDP[[:space:]]*\([0-9]*\).*/\1/p' \
-			"$ALTUDP_TOP/include/uapi/linux/altudp.h"
+			"$ALTUDP_UAPI"
+}
+
+# mutant_ko KVER: the path of diff_selftest.sh's mutant module for KVER.
+mutant_ko() {
+	if [ -n "$ALTUDP_TOP" ]; then
+		echo "$ALTUDP_TOP/build/$1/mutant/src/altudp.ko"
+	else
+		echo "$ALTUDP_TESTS_DIR/mutant/$1/altudp.ko"
+	fi
 }
 
 # A KASAN kernel, whose quarantine keeps freed objects: slab use grows
