@@ -10,7 +10,8 @@
 #                      from linux-source, with 100000 fuzz sequences
 # make sparse, style   sparse (C=1) and checkpatch.pl --strict
 # make drift           has a kernel function that altudp mirrors changed in
-#                      a supported series' source? (scripts/drift)
+#                      a supported series' source? (scripts/drift; its
+#                      arguments in DRIFT: make drift DRIFT="--update 6.1")
 # make deb             build/deb/altudp-dkms_<version>_all.deb (the sources,
 #                      built by DKMS) and altudpize_<version>_<arch>.deb
 # make fuzz            build/altudp_fuzz for selftests/fuzz.sh (make check
@@ -46,7 +47,7 @@ kdir:
 ifeq ($(KDIR),)
 	@echo "altudp: no kernel build tree in $(MODULES_DIR)/$(KVER)/build or" \
 		"$(HEADERS_DIR)/linux-headers-*-amd64: run scripts/deps (as root) or" \
-		"apt-get install linux-headers-amd64, or set KDIR" >&2
+		"apt-get install build-essential linux-headers-amd64, or set KDIR" >&2
 	@exit 1
 else ifneq ($(KDIR_NOTE),)
 	@echo "altudp: $(KDIR_NOTE)"
@@ -91,6 +92,8 @@ endif
 # The sources into /usr/src/altudp-<version>, built and installed by DKMS
 # for the running kernel and every kernel installed later.
 dkms-install:
+	@command -v dkms >/dev/null || { echo "altudp: dkms is not installed:" \
+		"apt-get install dkms linux-headers-amd64 (or run scripts/deps)" >&2; exit 1; }
 	rm -rf /usr/src/altudp-$(VERSION)
 	mkdir -p /usr/src/altudp-$(VERSION)
 	cp -r Kbuild Makefile dkms.conf VERSION src include /usr/src/altudp-$(VERSION)/
@@ -124,7 +127,7 @@ style: deps
 # The kernel functions the module mirrors against drift/SERIES/, the
 # text each was last reconciled with (make check runs it too).
 drift: deps
-	@scripts/drift
+	@scripts/drift $(DRIFT)
 
 check: deps
 	@$(MAKE) -s fuzz difftest
