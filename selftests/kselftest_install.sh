@@ -89,7 +89,7 @@ expect '^ok 2 selftests: altudp: kselftest_install.sh # SKIP$' \
 	"run_kselftest.sh: a test that skips (exit 4) is skipped"
 expect '^not ok 3 selftests: altudp: diff_selftest.sh # exit=1$' \
 	"run_kselftest.sh: a test that fails (exit 1) fails"
-expect "^# not ok 1 the mutant module is there # no $dir/altudp/mutant/none/altudp.ko" \
+expect "^# not ok 1 the mutant module is there # no $dir/altudp/build/none/mutant/src/altudp.ko" \
 	"diff_selftest.sh looks for its mutant in the installed tree"
 # The tests' own KTAP, which the runner prefixes with "# ".
 tap_check "run_kselftest.sh: each test printed a KTAP header and a plan" \

@@ -28,12 +28,13 @@ import sys
 import threading
 
 _TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# A copy made by make -C selftests install (lib/installed) carries the
-# UAPI header in lib/; in the source tree it is under include/.
+# A copy made by make -C selftests install (lib/installed) carries what
+# the tests use under the source tree's paths (lib.sh's ALTUDP_ROOT).
 if os.path.exists(os.path.join(_TESTS, "lib", "installed")):
-    UAPI = os.path.join(_TESTS, "lib", "altudp.h")
+    ROOT = _TESTS
 else:
-    UAPI = os.path.join(os.path.dirname(_TESTS), "include/uapi/linux/altudp.h")
+    ROOT = os.path.dirname(_TESTS)
+UAPI = os.path.join(ROOT, "include/uapi/linux/altudp.h")
 TEST_NAME = os.path.splitext(os.path.basename(sys.argv[0]))[0] or "python"
 CLONE_NEWNET = 0x40000000
 KSFT_PASS, KSFT_FAIL, KSFT_SKIP = 0, 1, 4

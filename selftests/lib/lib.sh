@@ -18,50 +18,45 @@
 #                       sock_refused DESC N.
 # The kernel:           kasan_enabled.
 # Where things are:     in the source tree, or in a copy made by make -C
-#                       selftests install, which carries them (lib/installed
-#                       marks it; it holds the version):
-#                         ALTUDP_BIN      the C test programs (build/; the
-#                                         copy's top); test_prog DIR PROG
-#                                         finds one
-#                         ALTUDP_AZ       altudpize and libaltudpize.so
-#                                         (tools/altudpize/; altudpize/)
-#                         ALTUDP_KSFT     the kernel's selftests, by series
-#                                         (build/kselftests/; kselftests/)
-#                         mutant_ko KVER  diff_selftest.sh's module
-#                                         (build/KVER/mutant/src/; mutant/KVER/)
-#                         ALTUDP_DEBS     make deb's packages and the DKMS
-#                                         tarballs (build/deb/, build/dkms/;
-#                                         deb/)
-#                         ALTUDP_DEMO, ALTUDP_UAPI, ALTUDP_VERSION
-#                         ALTUDP_TOP      the source tree; empty in a copy
-#                       ALTUDP_KO, the module file (scripts/vm sets it),
-#                       is by default the module installed for the running
+#                       selftests install (lib/installed marks it and holds
+#                       the version), which carries what the tests use
+#                       under the same paths: ALTUDP_ROOT is the one or the
+#                       other.  ALTUDP_BIN, the C test programs (build/; the
+#                       copy's top): test_prog DIR PROG finds one;
+#                       ALTUDP_AZ, altudpize; ALTUDP_KSFT, the kernel's
+#                       selftests by series; mutant_ko KVER, the mutant
+#                       module of diff_selftest.sh; ALTUDP_DEBS and
+#                       ALTUDP_DKMS, make deb's packages and the DKMS
+#                       tarballs; ALTUDP_DEMO, ALTUDP_UAPI, ALTUDP_VERSION;
+#                       ALTUDP_TOP, the source tree (empty in a copy).
+#                       ALTUDP_KO, the module file (scripts/vm sets it), is
+#                       by default the module installed for the running
 #                       kernel (modinfo -n altudp).
 
 TEST_NAME=$(basename "$0")
 TEST_NAME=${TEST_NAME%.*}
 ALTUDP_TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck disable=SC2034 # for the tests that source this file
 if [ -r "$ALTUDP_TESTS_DIR/lib/installed" ]; then
 	ALTUDP_TOP=
+	ALTUDP_ROOT=$ALTUDP_TESTS_DIR
 	ALTUDP_BIN=$ALTUDP_TESTS_DIR
-	ALTUDP_AZ=$ALTUDP_TESTS_DIR/altudpize
-	ALTUDP_KSFT=$ALTUDP_TESTS_DIR/kselftests
-	ALTUDP_DEBS=$ALTUDP_TESTS_DIR/deb
-	ALTUDP_DKMS=$ALTUDP_DEBS
-	ALTUDP_DEMO=$ALTUDP_TESTS_DIR/demo
-	ALTUDP_UAPI=$ALTUDP_TESTS_DIR/lib/altudp.h
 	ALTUDP_VERSION=$(cat "$ALTUDP_TESTS_DIR/lib/installed")
 else
 	ALTUDP_TOP=$(cd "$ALTUDP_TESTS_DIR/.." && pwd)
+	ALTUDP_ROOT=$ALTUDP_TOP
 	ALTUDP_BIN=$ALTUDP_TOP/build
-	ALTUDP_AZ=$ALTUDP_TOP/tools/altudpize
-	ALTUDP_KSFT=$ALTUDP_TOP/build/kselftests
-	ALTUDP_DEBS=$ALTUDP_TOP/build/deb
-	ALTUDP_DKMS=$ALTUDP_TOP/build/dkms
-	ALTUDP_DEMO=$ALTUDP_TOP/scripts/demo
-	ALTUDP_UAPI=$ALTUDP_TOP/include/uapi/linux/altudp.h
 	ALTUDP_VERSION=$(cat "$ALTUDP_TOP/VERSION")
 fi
+# shellcheck disable=SC2034
+{
+	ALTUDP_AZ=$ALTUDP_ROOT/tools/altudpize
+	ALTUDP_KSFT=$ALTUDP_ROOT/build/kselftests
+	ALTUDP_DEBS=$ALTUDP_ROOT/build/deb
+	ALTUDP_DKMS=$ALTUDP_ROOT/build/dkms
+	ALTUDP_DEMO=$ALTUDP_ROOT/scripts/demo
+	ALTUDP_UAPI=$ALTUDP_ROOT/include/uapi/linux/altudp.h
+}
 [ -n "${ALTUDP_KO:-}" ] || ALTUDP_KO=$(modinfo -n altudp 2>/dev/null)
 KSFT_PASS=0
 KSFT_FAIL=1
@@ -191,11 +186,7 @@ altudp_protocol() {
 
 # mutant_ko KVER: the path of diff_selftest.sh's mutant module for KVER.
 mutant_ko() {
-	if [ -n "$ALTUDP_TOP" ]; then
-		echo "$ALTUDP_TOP/build/$1/mutant/src/altudp.ko"
-	else
-		echo "$ALTUDP_TESTS_DIR/mutant/$1/altudp.ko"
-	fi
+	echo "$ALTUDP_ROOT/build/$1/mutant/src/altudp.ko"
 }
 
 # A KASAN kernel, whose quarantine keeps freed objects: slab use grows
