@@ -19,8 +19,8 @@ run_in(ns, fn, *args) calls fn in a thread that has joined the namespace;
 sockets it creates stay in that namespace.
 
 The module: module_loaded(), altudp_protocol(), require_module(),
-require_family(family): skips the test when the module has no socket of
-that family.
+has_family(family), require_family(family): whether the module has a
+socket of that family, skipping the test when not.
 """
 
 import ctypes
@@ -279,20 +279,29 @@ def require_module():
         skip_all("altudp module not loaded")
 
 
-def require_family(family):
-    """Skips the whole test when the module gives no SOCK_DGRAM socket of
-    family (an altudp without IPv6: EPROTONOSUPPORT), but with
-    ALTUDP_SELFCMP=1 (txcmp.kinds())."""
+def has_family(family):
+    """None when the module gives SOCK_DGRAM sockets of family (or with
+    ALTUDP_SELFCMP=1, txcmp.kinds()), else why not."""
     if os.environ.get("ALTUDP_SELFCMP") == "1":
-        return
-    require_module()
+        return None
+    if not module_loaded():
+        return "altudp module not loaded"
     try:
         socket.socket(family, socket.SOCK_DGRAM, altudp_protocol()).close()
     except OSError as e:
         if e.errno in (errno.EPROTONOSUPPORT, errno.ESOCKTNOSUPPORT, errno.EAFNOSUPPORT):
-            skip_all("altudp has no %s socket: %s" % (socket.AddressFamily(family).name,
-                                                      os.strerror(e.errno)))
+            return "altudp has no %s socket: %s" % (socket.AddressFamily(family).name,
+                                                   os.strerror(e.errno))
         raise
+    return None
+
+
+def require_family(family):
+    """Skips the whole test when the module gives no SOCK_DGRAM socket of
+    family (an altudp without IPv6: EPROTONOSUPPORT)."""
+    why = has_family(family)
+    if why:
+        skip_all(why)
 
 
 TRACING = "/sys/kernel/tracing"
