@@ -28,8 +28,8 @@ import socket
 import struct
 import time
 
-from altudp import altudp_protocol, ip, run_in
-from txcmp import ETHERTYPE, SNMP6_KEY, ipv6_exts, ipv6_headers
+from altudp import ip, run_in
+from txcmp import ETHERTYPE, SNMP6_KEY, ipv6_exts, ipv6_headers, kinds
 
 # Constants Python's socket module lacks.
 IP_RECVERR = 11
@@ -48,7 +48,7 @@ UDP_CORK = 1
 UDP_SEGMENT = 103
 ETH_P_ALL = 3
 
-KINDS = (("udp", 0), ("altudp", altudp_protocol()))
+KINDS = (("udp", 0), ("altudp", dict(kinds())["altudp"]))
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
