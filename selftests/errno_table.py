@@ -20,6 +20,11 @@ from udpcmp import IP_MTU_DISCOVER, IP_PKTINFO, IP_PMTUDISC_DO, IP_RECVERR, IP_R
     KINDS, MSG_CONFIRM, MSG_PROBE, SCM_TXTIME, SO_TXTIME, SO_ZEROCOPY, UDP_CORK, \
     UDP_SEGMENT, cmsg, new_sock, outcome, raw_sendmsg, raw_sendto, recv_errqueue, \
     sender_counter, snmp, snmp_delta, sockaddr_in, sockaddr_in6
+from txcmp import (IPV6_2292PKTINFO, IPV6_DONTFRAG, IPV6_DSTOPTS, IPV6_FLOWINFO,
+                   IPV6_FLOWINFO_SEND, IPV6_FLOWLABEL_MGR, IPV6_HOPLIMIT, IPV6_HOPOPTS, IPV6_MTU,
+                   IPV6_MTU_DISCOVER, IPV6_MULTICAST_HOPS, IPV6_NEXTHOP, IPV6_PATHMTU,
+                   IPV6_PKTINFO, IPV6_RECVERR, IPV6_RTHDR, IPV6_TCLASS, IPV6_UNICAST_HOPS,
+                   IPV6_V6ONLY, SOL_IPV6)
 
 require_module()
 
@@ -46,25 +51,36 @@ def pktinfo(ifindex, spec_dst, addr="0.0.0.0"):
     return struct.pack("=i", ifindex) + socket.inet_aton(spec_dst) + socket.inet_aton(addr)
 
 
+class Cases(list):
+    """(description, setup, action) triples: setup(s) prepares the socket,
+    action(s) is the call whose outcome is compared; the actions below send
+    to peer, whose sockaddr is name."""
+
+    def __init__(self, peer, name):
+        super().__init__()
+        self.peer, self.name = peer, name
+
+    def add(self, desc, action, setup=None):
+        self.append((desc, setup, action))
+
+    def sendto(self, n, dst=None, flags=0):
+        return lambda s: s.sendto(b"e" * n, flags, dst or self.peer)
+
+    def sendcm(self, *cms, n=100, flags=0):
+        return lambda s: raw_sendmsg(s, b"c" * n, self.name, b"".join(cms), flags)
+
+    @staticmethod
+    def opts(*settings):
+        return lambda s: [s.setsockopt(*o) for o in settings]
+
+
 def build_cases(ns):
-    """(description, setup, action): setup(s) prepares the socket, action(s)
-    is the call whose outcome is compared."""
+    """The IPv4 cases."""
     peer = (ns.addr_b, PORT)
     name = sockaddr_in(ns.addr_b, PORT)
     bcast = "10.99.1.255"
-    cases = []
-
-    def add(desc, action, setup=None):
-        cases.append((desc, setup, action))
-
-    def sendto(n, dst=peer, flags=0):
-        return lambda s: s.sendto(b"e" * n, flags, dst)
-
-    def sendcm(*cms, n=100, flags=0):
-        return lambda s: raw_sendmsg(s, b"c" * n, name, b"".join(cms), flags)
-
-    def opts(*settings):
-        return lambda s: [s.setsockopt(*o) for o in settings]
+    cases = Cases(peer, name)
+    add, sendto, sendcm, opts = cases.add, cases.sendto, cases.sendcm, cases.opts
 
     # Lengths.
     add("sendto 65536 bytes", sendto(65536))
@@ -193,49 +209,16 @@ def build_cases(ns):
     return cases
 
 
-IPV6_2292PKTINFO = 2
-IPV6_NEXTHOP = 9
-IPV6_FLOWINFO = 11
-IPV6_UNICAST_HOPS = 16
-IPV6_MULTICAST_HOPS = 18
-IPV6_MTU_DISCOVER = 23
-IPV6_MTU = 24
-IPV6_RECVERR = 25
-IPV6_V6ONLY = 26
-IPV6_FLOWLABEL_MGR = 32
-IPV6_FLOWINFO_SEND = 33
-IPV6_PKTINFO = 50
-IPV6_HOPLIMIT = 52
-IPV6_HOPOPTS = 54
-IPV6_RTHDR = 57
-IPV6_DSTOPTS = 59
-IPV6_PATHMTU = 61
-IPV6_DONTFRAG = 62
-IPV6_TCLASS = 67
-SOL_IPV6 = socket.IPPROTO_IPV6
-
-
 def pktinfo6(addr, ifindex=0):
     return socket.inet_pton(socket.AF_INET6, addr) + struct.pack("=I", ifindex)
 
 
 def build_cases6(ns):
-    """The IPv6 cases: (description, setup, action), as build_cases()."""
+    """The IPv6 cases."""
     peer = (ns.addr6_b, PORT)
     name = sockaddr_in6(ns.addr6_b, PORT)
-    cases = []
-
-    def add(desc, action, setup=None):
-        cases.append((desc, setup, action))
-
-    def sendto(n, dst=peer, flags=0):
-        return lambda s: s.sendto(b"e" * n, flags, dst)
-
-    def sendcm(*cms, n=100, flags=0):
-        return lambda s: raw_sendmsg(s, b"c" * n, name, b"".join(cms), flags)
-
-    def opts(*settings):
-        return lambda s: [s.setsockopt(*o) for o in settings]
+    cases = Cases(peer, name)
+    add, sendto, sendcm, opts = cases.add, cases.sendto, cases.sendcm, cases.opts
 
     add("sendto 65528 bytes", sendto(65528))
     add("sendto 65527 bytes", sendto(65527))

@@ -16,8 +16,10 @@ import threading
 import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
-from txcmp import (MSG_ZEROCOPY, SO_ZEROCOPY, SOL_IPV6, Peer, first_diff, kinds, send, sender,
-                   set_mtu, side_by_side, wait_outq_zero)
+from txcmp import (IPV6_ADDRFORM, IPV6_DSTOPTS, IPV6_HOPLIMIT, IPV6_HOPOPTS, IPV6_MTU,
+                   IPV6_RECVERR, IPV6_TCLASS, IPV6_UNICAST_HOPS, MSG_ZEROCOPY, SO_ZEROCOPY,
+                   SOL_IPV6, Peer, agree, kinds, send, sender, set_mtu, side_by_side,
+                   wait_outq_zero)
 from udpcmp import recv_errqueue
 
 from altudp import Netns, ip, require_family, run_in, tap_check, tap_diag, tap_end
@@ -25,13 +27,6 @@ from altudp import Netns, ip, require_family, run_in, tap_check, tap_diag, tap_e
 require_family(socket.AF_INET6)
 
 MORE = socket.MSG_MORE
-IPV6_ADDRFORM = 1
-IPV6_UNICAST_HOPS = 16
-IPV6_MTU = 24
-IPV6_RECVERR = 25
-IPV6_HOPOPTS = 54
-IPV6_DSTOPTS = 59
-IPV6_TCLASS = 67
 PATTERN = bytes(range(251)) * 263
 
 
@@ -51,20 +46,6 @@ def hopopts(size):
         body += bytes((0x1e, n - 2)) + bytes(n - 2)
         left -= n
     return bytes((0, size // 8 - 1)) + body
-
-
-def same(desc, runs):
-    """One point: the runs agree on send results, payloads and frames, and
-    both send buffers drained."""
-    n, a = runs["native"], runs["altudp"]
-    vn, va = ({"results": r.results, "payloads": r.payloads, "frames": r.records}
-              for r in (n, a))
-    diff = ["%s: %s" % (k, first_diff(vn[k], va[k])) for k in vn if vn[k] != va[k]]
-    if n.outq or a.outq:
-        diff.append("SIOCOUTQ not back to 0: native %d, altudp %d" % (n.outq, a.outq))
-    for d in diff:
-        tap_diag(desc + ": " + d[:1500])
-    return tap_check(not diff, desc, "differs from native UDP" if diff else "")
 
 
 def sequences(peer, seqs):
@@ -96,7 +77,7 @@ def fraggap_copy(ns, peer):
             out += sequences(peer, seqs)(s)
         return out
     opts = [(SOL_IPV6, IPV6_MTU, 1280), (SOL_IPV6, IPV6_RECVERR, 1)]
-    same("CVE-2017-9242: 1232- and 1224-byte hop-by-hop headers, IPV6_MTU 1280, "
+    agree("CVE-2017-9242: 1232- and 1224-byte hop-by-hop headers, IPV6_MTU 1280, "
          "MSG_MORE to the MTU", side_by_side(ns, peer, scenario, opts))
 
 
@@ -115,7 +96,7 @@ def fraggap_paged(ns, peer):
                     [(first - 3, MORE), (30000, 0)]]
             runs = side_by_side(ns, peer, sequences(peer, seqs), opts)
             tag = "paged fraggap: MTU %d, %d bytes of options" % (mtu, hdr)
-            same(tag, runs)
+            agree(tag, runs)
             want = [payload(first, 0) + payload(17000, 1), payload(first, 1) + payload(100, 2),
                     payload(first - 3, 2) + payload(30000, 3)]
             tap_check(runs["altudp"].payloads == want, tag + ": payloads intact",
@@ -137,7 +118,7 @@ def headers_over_mtu(ns, peer):
             out += sequences(peer, [[(0, 0)], [(100, 0)], [(0, MORE), (100, 0)]])(s)
         return out
     opts = [(SOL_IPV6, IPV6_MTU, 1280), (SOL_IPV6, IPV6_RECVERR, 1)]
-    same("skb_over_panic in __ip6_append_data: hop-by-hop headers of 1240-2040 bytes, "
+    agree("skb_over_panic in __ip6_append_data: hop-by-hop headers of 1240-2040 bytes, "
          "IPV6_MTU 1280", side_by_side(ns, peer, scenario, opts))
 
 
@@ -163,7 +144,7 @@ def cork_changes(ns, peer):
             seq((SOL_IPV6, IPV6_UNICAST_HOPS, 5), (1000, MORE, []),
                 (SOL_IPV6, IPV6_UNICAST_HOPS, 9), (3000, 0, [])),
         "IPV6_HOPLIMIT 3 cmsg with MSG_MORE, then 7":
-            seq((100, MORE, c(52, 3)), (100, MORE, c(52, 7)), (100, 0, [])),
+            seq((100, MORE, c(IPV6_HOPLIMIT, 3)), (100, MORE, c(IPV6_HOPLIMIT, 7)), (100, 0, [])),
         "IPV6_TCLASS 0x20, 1000 MSG_MORE, IPV6_TCLASS 0x40, 3000":
             seq((SOL_IPV6, IPV6_TCLASS, 0x20), (1000, MORE, []),
                 (SOL_IPV6, IPV6_TCLASS, 0x40), (3000, 0, [])),
@@ -178,7 +159,7 @@ def cork_changes(ns, peer):
     def all_cases(s):
         return [sc(s) for sc in cases.values()]
     tap_diag("cork cases: " + "; ".join(cases))
-    same("cork kept between appends (hop limit, traffic class, options, MTU)",
+    agree("cork kept between appends (hop limit, traffic class, options, MTU)",
          side_by_side(ns, peer, all_cases))
 
 
@@ -211,7 +192,7 @@ def pmtu_below_min(ns, peer):
                 [send(s, payload(3000), MORE, peer.addr), send(s, payload(100), 0, peer.addr)]
         runs = side_by_side(ns, peer, scenario)
         desc = "Packet Too Big of %d" % ptb
-        same(desc, runs)
+        agree(desc, runs)
         lens = [r["len"] for r in runs["altudp"].records]
         kept = ptb < 1280
         tap_check(lens and (max(lens) > 1280) == kept,
@@ -228,7 +209,7 @@ def pmtu_below_min(ns, peer):
             except OSError as e:
                 out.append(e.errno)
         return out + [send(s, payload(3000), 0, peer.addr)]
-    same("IPV6_MTU below 1280 refused", side_by_side(ns, peer, minmtu))
+    agree("IPV6_MTU below 1280 refused", side_by_side(ns, peer, minmtu))
 
 
 def zerocopy_more(ns, peer):
@@ -253,7 +234,7 @@ def zerocopy_more(ns, peer):
             out.append(res + [recv_errqueue(s)])
         return out
     tap_diag("zerocopy cases: " + "; ".join(cases))
-    same("zerocopy with MSG_MORE", side_by_side(ns, peer, scenario,
+    agree("zerocopy with MSG_MORE", side_by_side(ns, peer, scenario,
                                                 [(socket.SOL_SOCKET, SO_ZEROCOPY, 1)]))
 
 

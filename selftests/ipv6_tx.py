@@ -15,14 +15,13 @@ import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_family, tap_end
-from txcmp import (MSG_ZEROCOPY, SO_ZEROCOPY, SOL_UDP, UDP_CORK, UDP_SEGMENT, Peer, compare,
-                   send, side_by_side)
+from txcmp import (MSG_ZEROCOPY, SO_ZEROCOPY, SOL_UDP, UDP_CORK, UDP_NO_CHECK6_TX, UDP_SEGMENT,
+                   Peer, compare, send, side_by_side)
 from udpcmp import MSG_CONFIRM, SCM_TXTIME, SO_TXTIME, recv_errqueue
 
 require_family(socket.AF_INET6)
 
 MORE = socket.MSG_MORE
-UDP_NO_CHECK6_TX = 101
 SO_TIMESTAMPING = 37
 SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1
 SOF_TIMESTAMPING_SOFTWARE = 1 << 4

@@ -25,8 +25,8 @@ import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from txcmp import (DPORT, IP_MTU_DISCOVER, MSG_PROBE, MSG_ZEROCOPY, SO_NO_CHECK, SO_ZEROCOPY,
-                   SOL_UDP, UDP_CORK, UDP_SEGMENT, Peer, first_diff, kinds, send, sender,
-                   set_mtu, side_by_side, wait_outq_zero)
+                   SOL_UDP, UDP_CORK, UDP_SEGMENT, Peer, agree, kinds, send, sender, set_mtu,
+                   side_by_side, wait_outq_zero)
 from udpcmp import recv_errqueue
 
 from altudp import (Netns, ip, kasan_enabled, module_refcnt, require_module, run_in,
@@ -80,16 +80,9 @@ def wire(run):
 
 
 def same(desc, runs):
-    """One point: the runs agree on send results, payloads and frames, and
-    both send buffers drained."""
-    n, a = runs["native"], runs["altudp"]
-    vn, va = ({"results": r.results, "payloads": r.payloads, "frames": wire(r)} for r in (n, a))
-    diff = ["%s: %s" % (k, first_diff(vn[k], va[k])) for k in vn if vn[k] != va[k]]
-    if n.outq or a.outq:
-        diff.append("SIOCOUTQ not back to 0: native %d, altudp %d" % (n.outq, a.outq))
-    for d in diff:
-        tap_diag(desc + ": " + d[:1500])
-    return tap_check(not diff, desc, "differs from native UDP" if diff else "")
+    """One point: the runs agree on send results, payloads and frames with
+    their IP options, and both send buffers drained."""
+    return agree(desc, runs, wire)
 
 
 def trace_lines(event, on):

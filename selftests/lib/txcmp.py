@@ -35,6 +35,33 @@ from altudp import altudp_protocol, ns_exec, run_in, tap_check, tap_diag
 SOL_IP = 0
 SOL_IPV6 = 41
 SOL_UDP = 17
+# <linux/in6.h>, those Python's socket module lacks or names differently
+IPV6_ADDRFORM = 1
+IPV6_2292PKTINFO = 2
+IPV6_NEXTHOP = 9
+IPV6_FLOWINFO = 11
+IPV6_UNICAST_HOPS = 16
+IPV6_MULTICAST_IF = 17
+IPV6_MULTICAST_HOPS = 18
+IPV6_MULTICAST_LOOP = 19
+IPV6_MTU_DISCOVER = 23
+IPV6_MTU = 24
+IPV6_RECVERR = 25
+IPV6_V6ONLY = 26
+IPV6_FLOWLABEL_MGR = 32
+IPV6_FLOWINFO_SEND = 33
+IPV6_PKTINFO = 50
+IPV6_HOPLIMIT = 52
+IPV6_HOPOPTS = 54
+IPV6_RTHDRDSTOPTS = 55
+IPV6_RTHDR = 57
+IPV6_DSTOPTS = 59
+IPV6_RECVPATHMTU = 60
+IPV6_PATHMTU = 61
+IPV6_DONTFRAG = 62
+IPV6_TCLASS = 67
+IPV6_AUTOFLOWLABEL = 70
+UDP_NO_CHECK6_TX = 101
 UDP_CORK = 1
 UDP_SEGMENT = 103
 SO_NO_CHECK = 11
@@ -434,6 +461,20 @@ def same(desc, native, alt):
     if not ok:
         tap_diag(desc + ": " + first_diff(native, alt)[:2000])
     return tap_check(ok, desc, "differs from native")
+
+
+def agree(desc, runs, view=lambda r: r.records):
+    """One point: the runs agree on send results, payloads and frames
+    (view(run) of them), and both send buffers drained."""
+    n, a = runs["native"], runs["altudp"]
+    vn, va = ({"results": r.results, "payloads": r.payloads, "frames": view(r)}
+              for r in (n, a))
+    diff = ["%s: %s" % (k, first_diff(vn[k], va[k])) for k in vn if vn[k] != va[k]]
+    if n.outq or a.outq:
+        diff.append("SIOCOUTQ not back to 0: native %d, altudp %d" % (n.outq, a.outq))
+    for d in diff:
+        tap_diag(desc + ": " + d[:1500])
+    return tap_check(not diff, desc, "differs from native UDP" if diff else "")
 
 
 def snmp_udp(d, family=socket.AF_INET):
