@@ -82,7 +82,7 @@ static int altudp_ip6_setup_cork(struct sock *sk, struct inet_cork_full *cork,
 		if (WARN_ON(v6_cork->opt))
 			return -EINVAL;
 
-		nopt = kzalloc(sizeof(*opt), sk->sk_allocation);
+		nopt = kzalloc_obj(*opt, sk->sk_allocation);
 		v6_cork->opt = nopt;
 		if (unlikely(!nopt))
 			return -ENOBUFS;
@@ -400,13 +400,13 @@ alloc_new_skb:
 			alloc_extra += sizeof(struct frag_hdr);
 
 			if ((flags & MSG_MORE) &&
-			    !(rt->dst.dev->features & NETIF_F_SG))
+			    !(rt->dst.dev->features & NETIF_F_SG)) {
 				alloclen = mtu;
-			else if (!paged &&
-				 (fraglen + alloc_extra < SKB_MAX_ALLOC ||
-				  !(rt->dst.dev->features & NETIF_F_SG)))
+			} else if (!paged &&
+				   (fraglen + alloc_extra < SKB_MAX_ALLOC ||
+				    !(rt->dst.dev->features & NETIF_F_SG))) {
 				alloclen = fraglen;
-			else {
+			} else {
 				alloclen = fragheaderlen + transhdrlen + fraggap;
 				pagedlen = datalen - transhdrlen - fraggap;
 			}
@@ -854,7 +854,7 @@ struct sk_buff *__altudp_ip6_make_skb(struct sock *sk,
 	while ((tmp_skb = __skb_dequeue(queue)) != NULL) {
 		__skb_pull(tmp_skb, skb_network_header_len(skb));
 		*tail_skb = tmp_skb;
-		tail_skb = &(tmp_skb->next);
+		tail_skb = &tmp_skb->next;
 		skb->len += tmp_skb->len;
 		skb->data_len += tmp_skb->len;
 		skb->truesize += tmp_skb->truesize;

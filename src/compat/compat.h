@@ -8,8 +8,8 @@
 #define _ALTUDP_COMPAT_H
 
 #include <linux/bpf-cgroup.h>
-#include <linux/skbuff.h>
 #include <linux/ipv6.h>
+#include <linux/skbuff.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
@@ -422,6 +422,11 @@ static inline bool altudp_v6_cork_dontfrag(const struct inet6_cork *v6_cork,
 #else
 #define ALTUDP_IPCORK_ALLFRAG		0
 #define altudp_dst_allfrag(dst)		false
+#endif
+
+/* kzalloc_obj() of 7.2, which its checkpatch.pl asks for */
+#ifndef kzalloc_obj
+#define kzalloc_obj(obj, gfp)		kzalloc(sizeof(obj), gfp)
 #endif
 
 #ifndef COMPAT_HAVE_DST6_MTU
