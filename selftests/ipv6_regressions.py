@@ -10,6 +10,8 @@ from native UDP's, a send buffer (SIOCOUTQ) that does not drain, or a
 kernel WARN/BUG (scripts/vm fails the run on it).
 """
 
+import os
+import re
 import socket
 import struct
 import threading
@@ -22,7 +24,8 @@ from txcmp import (IPV6_ADDRFORM, IPV6_DSTOPTS, IPV6_HOPLIMIT, IPV6_HOPOPTS, IPV
                    wait_outq_zero)
 from udpcmp import recv_errqueue
 
-from altudp import Netns, ip, require_family, run_in, tap_check, tap_diag, tap_end
+from altudp import (TRACING, Netns, ip, require_family, run_in, tap_check, tap_diag, tap_end,
+                    tap_skip, trace_lines)
 
 require_family(socket.AF_INET6)
 
@@ -86,40 +89,66 @@ def fraggap_paged(ns, peer):
     applies to __ip6_append_data(): on an SG device with an MTU above
     SKB_MAX_ALLOC, an skb filled to the MTU whose last bytes the next
     fragment takes over, then a large append: that fragment is paged and
-    its linear part must hold the gap."""
+    its linear part must hold the gap.  A short linear part goes unseen on
+    the wire (kmalloc's rounding leaves room): the altudp_append_alloc
+    trace shows what was allocated, the linear part of every paged skb
+    (alloclen) must exceed its headers and gap (fraglen - pagedlen) by the
+    same reserve."""
     mtu = 20002
     set_mtu(ns, mtu)
+    trace_ok = kinds()[1][1] and os.path.isdir(TRACING + "/events/altudp/altudp_append_alloc")
     try:
         for hdr, opts in ((0, ()), (16, ((SOL_IPV6, IPV6_DSTOPTS, hopopts(16)),))):
             first = mtu - 40 - hdr - 8
             seqs = [[(first, MORE), (17000, 0)], [(first, MORE), (100, 0)],
                     [(first - 3, MORE), (30000, 0)]]
-            runs = side_by_side(ns, peer, sequences(peer, seqs), opts)
+
+            def arm(kind):
+                if trace_ok:
+                    trace_lines("altudp_append_alloc", kind == "altudp")
+            runs = side_by_side(ns, peer, sequences(peer, seqs), opts, before=arm)
             tag = "paged fraggap: MTU %d, %d bytes of options" % (mtu, hdr)
             agree(tag, runs)
             want = [payload(first, 0) + payload(17000, 1), payload(first, 1) + payload(100, 2),
                     payload(first - 3, 2) + payload(30000, 3)]
             tap_check(runs["altudp"].payloads == want, tag + ": payloads intact",
                       "lengths %r" % [len(p) for p in runs["altudp"].payloads])
+            if not trace_ok:
+                tap_skip(tag + ": linear part of the paged skbs", "no altudp trace events")
+                continue
+            paged = [{k: int(v) for k, v in re.findall(r"(\w+)=(-?\d+)", ln)}
+                     for ln in trace_lines("altudp_append_alloc", False)]
+            paged = [e for e in paged if e.get("pagedlen")]
+            reserve = {e["alloclen"] - (e["fraglen"] - e["pagedlen"]) for e in paged}
+            tap_check(any(e["fraggap"] for e in paged) and len(reserve) == 1,
+                      tag + ": paged skbs with a fraggap, their linear part holds it",
+                      "%d paged skbs, %d with a fraggap, reserves %r" % (
+                          len(paged), sum(1 for e in paged if e["fraggap"]), sorted(reserve)))
     finally:
         set_mtu(ns, 1500)
 
 
 def headers_over_mtu(ns, peer):
     """ipv6: fix skb_over_panic in __ip6_append_data: headers that leave no
-    room for a fragment's payload under the MTU (mtu <= fragheaderlen, or
-    8 bytes or less) fail with EMSGSIZE, as do headers larger than the MTU
-    (RFC 7112: the header chain fits the first fragment).  Hop-by-hop
-    headers of 1240 to 2040 bytes under IPV6_MTU 1280."""
+    room for a fragment's payload under the MTU (mtu <= fragheaderlen)
+    fail with EMSGSIZE, as do headers larger than the MTU (RFC 7112: the
+    header chain fits the first fragment).  Under IPV6_MTU 1280, hop-by-hop
+    headers of 1240 to 2040 bytes (unfragmentable: fragheaderlen), then
+    destination options of 1232 to 2040 bytes (fragmentable: only the
+    header chain check stops them, fragmentation would follow)."""
     def scenario(s):
         out = []
-        for hdr in (1240, 1248, 1272, 1280, 2040):
-            s.setsockopt(SOL_IPV6, IPV6_HOPOPTS, hopopts(hdr))
-            out += sequences(peer, [[(0, 0)], [(100, 0)], [(0, MORE), (100, 0)]])(s)
+        for opt, sizes in ((IPV6_HOPOPTS, (1240, 1248, 1272, 1280, 2040)),
+                           (IPV6_DSTOPTS, (1232, 1240, 1272, 2040))):
+            for hdr in sizes:
+                s.setsockopt(SOL_IPV6, opt, hopopts(hdr))
+                out += sequences(peer, [[(0, 0)], [(100, 0)], [(0, MORE), (100, 0)]])(s)
+            s.setsockopt(SOL_IPV6, opt, b"")
         return out
     opts = [(SOL_IPV6, IPV6_MTU, 1280), (SOL_IPV6, IPV6_RECVERR, 1)]
-    agree("skb_over_panic in __ip6_append_data: hop-by-hop headers of 1240-2040 bytes, "
-         "IPV6_MTU 1280", side_by_side(ns, peer, scenario, opts))
+    agree("skb_over_panic in __ip6_append_data, RFC 7112: hop-by-hop headers of 1240-2040 "
+          "bytes, destination options of 1232-2040, IPV6_MTU 1280",
+          side_by_side(ns, peer, scenario, opts))
 
 
 def cork_changes(ns, peer):

@@ -30,7 +30,7 @@ from txcmp import (DPORT, IP_MTU_DISCOVER, MSG_PROBE, MSG_ZEROCOPY, SO_NO_CHECK,
 from udpcmp import recv_errqueue
 
 from altudp import (Netns, ip, kasan_enabled, module_refcnt, require_module, run_in,
-                    tap_check, tap_diag, tap_end, tap_ok, tap_skip)
+                    tap_check, tap_diag, tap_end, tap_ok, tap_skip, trace_lines)
 
 LONG = os.environ.get("ALTUDP_LONG") == "1"
 LEAK_LOOPS = 100000 if LONG else 10000
@@ -83,19 +83,6 @@ def same(desc, runs):
     """One point: the runs agree on send results, payloads and frames with
     their IP options, and both send buffers drained."""
     return agree(desc, runs, wire)
-
-
-def trace_lines(event, on):
-    """Arm (on=True, clearing the buffer) or read and disarm a trace event."""
-    base = "/sys/kernel/tracing"
-    with open("%s/events/altudp/%s/enable" % (base, event), "w") as f:
-        f.write("1" if on else "0")
-    if on:
-        with open(base + "/trace", "w") as f:
-            f.write("")
-        return []
-    with open(base + "/trace") as f:
-        return [line for line in f if event + ":" in line]
 
 
 def fraggap_paged(ns, peer):

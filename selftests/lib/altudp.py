@@ -307,6 +307,19 @@ def require_family(family):
 TRACING = "/sys/kernel/tracing"
 
 
+def trace_lines(event, on):
+    """Arm (on=True, clearing the buffer) or read and disarm the altudp
+    trace event named event."""
+    with open("%s/events/altudp/%s/enable" % (TRACING, event), "w") as f:
+        f.write("1" if on else "0")
+    if on:
+        with open(TRACING + "/trace", "w") as f:
+            f.write("")
+        return []
+    with open(TRACING + "/trace") as f:
+        return [line for line in f if event + ":" in line]
+
+
 def _append(path, text):
     """One write(2) with O_APPEND: Python's append mode seeks to the end,
     which tracefs files refuse."""
