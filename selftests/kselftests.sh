@@ -463,10 +463,12 @@ body_time() {
 
 compare "cmsg_sender timestamps and TXTIME (cmsg_time.sh)" 2 setup_time body_time
 
-# cmsg_ipv6.sh's UDP cases: IPV6_DONTFRAG by setsockopt (-F), cmsg (-f),
-# both and differing, a 2000-byte send on a 1500-byte link failing with
-# it; IPV6_TCLASS 0x10 sent to a prohibit route (EACCES), 0x20 passing;
-# IPV6_HOPLIMIT; hop-by-hop, destination and routing headers by cmsg.
+# cmsg_ipv6.sh's UDP cases, one of each kind (every cmsg_sender run is a
+# process start under TCG, twice): IPV6_DONTFRAG by setsockopt (-F), cmsg
+# (-f) and differing, a 2000-byte send on a 1500-byte link failing with
+# it; IPV6_TCLASS 0x10 sent to a prohibit route (EACCES), 0x20 passing,
+# by setsockopt, cmsg and differing; IPV6_HOPLIMIT both ways; hop-by-hop,
+# destination and routing headers by cmsg.
 setup_cmsg6() {
 	setup_dummy &&
 	in1 ip -6 rule add tos 0x10 lookup 300 &&
@@ -474,22 +476,14 @@ setup_cmsg6() {
 }
 
 body_cmsg6() {
-	local ok=0 df h
-	for df in 0 1; do
-		expect "$df" -s -S 2000 -F "$df" || ok=1
-		expect "$df" -s -S 2000 -f "$df" || ok=1
-		expect "$df" -s -S 2000 -F "$df" -f "$df" || ok=1
-		expect "$df" -s -S 2000 -F $((1 - df)) -f "$df" || ok=1
-	done
+	local ok=0 h
+	expect 1 -s -S 2000 -F 1 || ok=1
+	expect 1 -s -S 2000 -f 1 || ok=1
+	expect 0 -s -S 2000 -F 1 -f 0 || ok=1
 	# cmsg_sender reads them with atoi(): 32 is 0x20, 16 is 0x10.
 	expect 0 -C 32 || ok=1
-	expect 0 -c 32 || ok=1
-	expect 0 -C 16 -c 32 || ok=1
-	expect 1 -C 16 -s || ok=1
 	expect 1 -c 16 -s || ok=1
 	expect 1 -C 32 -c 16 -s || ok=1
-	expect 0 -L 4 || ok=1
-	expect 0 -l 4 || ok=1
 	expect 0 -L 5 -l 4 || ok=1
 	for h in h d r; do
 		expect 0 -H "$h" || ok=1
