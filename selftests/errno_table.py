@@ -19,7 +19,7 @@ from altudp import Netns, has_family, ns_exec, require_module, tap_check, tap_en
 from udpcmp import IP_MTU_DISCOVER, IP_PKTINFO, IP_PMTUDISC_DO, IP_RECVERR, IP_RETOPTS, \
     KINDS, MSG_CONFIRM, MSG_PROBE, SCM_TXTIME, SO_TXTIME, SO_ZEROCOPY, UDP_CORK, \
     UDP_SEGMENT, cmsg, new_sock, outcome, raw_sendmsg, raw_sendto, recv_errqueue, \
-    sender_counter, snmp, snmp_delta, sockaddr_in, sockaddr_in6
+    sender_counter, sender_counter6, snmp, snmp_delta, sockaddr_in, sockaddr_in6
 from txcmp import (IPV6_2292PKTINFO, IPV6_DONTFRAG, IPV6_DSTOPTS, IPV6_FLOWINFO,
                    IPV6_FLOWINFO_SEND, IPV6_FLOWLABEL_MGR, IPV6_HOPLIMIT, IPV6_HOPOPTS, IPV6_MTU,
                    IPV6_MTU_DISCOVER, IPV6_MULTICAST_HOPS, IPV6_NEXTHOP, IPV6_PATHMTU,
@@ -351,7 +351,8 @@ def run_case(ns, proto, sink, marker, setup, action, family=socket.AF_INET):
         if n == 0:
             break
         got.append(n)
-    return res, errq, snmp_delta(before, after, sender_counter), got
+    pick = sender_counter6 if family == socket.AF_INET6 else sender_counter
+    return res, errq, snmp_delta(before, after, pick), got
 
 
 def table(ns, cases, family, bind_addr, peer_addr):
