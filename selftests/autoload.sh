@@ -64,23 +64,17 @@ sock_refused "protocol $other without modprobe.d file: socket() fails" "$other"
 conf=/run/modprobe.d/altudp.conf
 at_exit rm -f "$conf"
 if make -s -C "$ALTUDP_TOP" modprobe-conf PROTOCOL="$other" MODPROBE_D="${conf%/*}"; then
-	err=$(sock "$other" inet6)
-	got=$(cat /sys/module/altudp/parameters/protocol 2>&1)
-	if [ "$err" = 0 ] && [ "$got" = "$other" ]; then
-		tap_ok "make modprobe-conf PROTOCOL=$other: AF_INET6 socket() autoloads protocol=$other"
-	else
-		tap_fail "make modprobe-conf PROTOCOL=$other: AF_INET6 socket() autoloads protocol=$other" \
-			"errno $err, parameter $got"
-	fi
-	rmmod altudp
-	err=$(sock "$other")
-	got=$(cat /sys/module/altudp/parameters/protocol 2>&1)
-	if [ "$err" = 0 ] && [ "$got" = "$other" ]; then
-		tap_ok "make modprobe-conf PROTOCOL=$other: socket() autoloads protocol=$other"
-	else
-		tap_fail "make modprobe-conf PROTOCOL=$other: socket() autoloads protocol=$other" \
-			"errno $err, parameter $got"
-	fi
+	for fam in inet inet6; do
+		! altudp_loaded || rmmod_altudp
+		err=$(sock "$other" "$fam")
+		got=$(cat /sys/module/altudp/parameters/protocol 2>&1)
+		desc="make modprobe-conf PROTOCOL=$other: AF_${fam^^} socket() autoloads protocol=$other"
+		if [ "$err" = 0 ] && [ "$got" = "$other" ]; then
+			tap_ok "$desc"
+		else
+			tap_fail "$desc" "errno $err, parameter $got"
+		fi
+	done
 else
 	tap_fail "make modprobe-conf PROTOCOL=$other"
 fi
