@@ -261,7 +261,7 @@ static int __init altudp_init(void)
 	altudp_protosw.protocol = protocol;
 	inet_register_protosw(&altudp_protosw);
 
-	pr_info("IPv4 and IPv6 UDP over socket protocol %d\n", protocol);
+	pr_info("UDP over socket protocol %d\n", protocol);
 	return 0;
 
 err_proto:

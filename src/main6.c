@@ -128,11 +128,18 @@ static int altudp6_read_kernel_proto(void)
 	return 0;
 }
 
+static bool altudp6_registered;
+
+/* Without IPv6 (ipv6.disable=1) the module gives IPv4 sockets only. */
 int altudp6_init(int protocol, struct proto *prot4)
 {
 	int err;
 
 	err = altudp6_read_kernel_proto();
+	if (err == -EAFNOSUPPORT) {
+		pr_info("no IPv6 in this kernel: IPv4 sockets only\n");
+		return 0;
+	}
 	if (err)
 		return err;
 
@@ -163,11 +170,14 @@ int altudp6_init(int protocol, struct proto *prot4)
 		proto_unregister(&altudp6_prot);
 		return err;
 	}
+	altudp6_registered = true;
 	return 0;
 }
 
 void altudp6_exit(void)
 {
+	if (!altudp6_registered)
+		return;
 	/* synchronize_net(): no socket() still in inet6_create() with it */
 	inet6_unregister_protosw(&altudp6_protosw);
 	proto_unregister(&altudp6_prot);
