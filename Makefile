@@ -84,9 +84,10 @@ else
 	@case "$(PROTOCOL)" in 257|259|260|261) ;; \
 	*) echo "altudp: PROTOCOL=$(PROTOCOL): 257 to 261" >&2; exit 1 ;; esac
 	mkdir -p $(MODPROBE_D)
-	printf '%s\n' "# altudp sockets: socket(AF_INET, SOCK_DGRAM, $(PROTOCOL))" \
+	printf '%s\n' "# altudp sockets: socket(AF_INET or AF_INET6, SOCK_DGRAM, $(PROTOCOL))" \
 		"options altudp protocol=$(PROTOCOL)" \
-		"alias net-pf-2-proto-$(PROTOCOL)-type-2 altudp" >$(MODPROBE_D)/altudp.conf
+		"alias net-pf-2-proto-$(PROTOCOL)-type-2 altudp" \
+		"alias net-pf-10-proto-$(PROTOCOL)-type-2 altudp" >$(MODPROBE_D)/altudp.conf
 endif
 
 # The sources into /usr/src/altudp-<version>, built and installed by DKMS

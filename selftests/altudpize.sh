@@ -10,7 +10,8 @@
 #               falls behind, natively too (a full receive buffer, a full
 #               backlog queue, the server's socket already closed), or
 #               left in the server's socket at the end of the test
-#   socat       a UDP echo, both ends under altudpize: data intact both ways
+#   socat       a UDP echo, both ends under altudpize: data intact both
+#               ways, over IPv4 and over IPv6
 #   dig         a query to dnsmasq, both under altudpize: the answers
 # and AltUdpOutDatagrams moved (or not, natively) in each namespace.
 
@@ -72,17 +73,27 @@ for fam, typ, proto in (
     s = socket.socket(fileno=fd)
     if fam == socket.AF_INET and typ & 0xf == socket.SOCK_DGRAM and proto != socket.IPPROTO_ICMP:
         s.sendto(b"x", ("127.0.0.1", 9))
+    if fam == socket.AF_INET6:
+        s.sendto(b"x", ("::1", 9))
     s.close()
 EOF
+# A module without IPv6 refuses the AF_INET6 altudp socket: the library
+# says so once and makes the kernel's.
+if [ "$(sock "$proto" inet6)" = 0 ]; then
+	inet6="altudpize: socket(AF_INET6, SOCK_DGRAM, 0) -> protocol $proto" n6=1
+else
+	inet6="altudpize: the altudp module has no AF_INET6 socket: AF_INET6 UDP sockets stay UDP" n6=0
+fi
 before=$(out_datagrams "$NS_A")
 log=$(in_a "$AZ" run -d python3 "$tmp/socks.py" 2>&1)
 sent=$(($(out_datagrams "$NS_A") - before))
 want="altudpize: socket(AF_INET, SOCK_DGRAM, 0) -> protocol $proto
-altudpize: socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 17) -> protocol $proto"
-if [ "$log" = "$want" ] && [ "$sent" = 2 ]; then
-	tap_ok "converts AF_INET SOCK_DGRAM 0/IPPROTO_UDP (flags too), nothing else; 2 datagrams via altudp"
+altudpize: socket(AF_INET, SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 17) -> protocol $proto
+$inet6"
+if [ "$log" = "$want" ] && [ "$sent" = $((2 + n6)) ]; then
+	tap_ok "converts AF_INET/AF_INET6 SOCK_DGRAM 0/IPPROTO_UDP (flags too), nothing else; $sent datagrams via altudp"
 else
-	tap_fail "converts AF_INET SOCK_DGRAM 0/IPPROTO_UDP, nothing else" "$sent altudp datagrams"
+	tap_fail "converts AF_INET/AF_INET6 SOCK_DGRAM 0/IPPROTO_UDP, nothing else" "$sent altudp datagrams"
 	tap_diag "$log"
 fi
 
@@ -225,27 +236,32 @@ fi
 # data in 1 KiB datagrams (one per 1 KiB read; the server reads and sends
 # 1 KiB blocks too, so that no datagram exceeds what the other end reads).
 
+# socat_check MODE [6]: the echo over IPv4, or over IPv6 with 6.
 socat_check() {
-	local before_a before_b ma mb srv
+	local before_a before_b ma mb srv what="socat UDP$2 echo $1"
+	local listen=UDP4-LISTEN:5300,bind=$ADDR_B dest=UDP4:$ADDR_B:5300
+	if [ "$2" = 6 ]; then
+		listen="UDP6-LISTEN:5300,bind=[$ADDR6_B]" dest="UDP6:[$ADDR6_B]:5300"
+	fi
 	before_a=$(out_datagrams "$NS_A") before_b=$(out_datagrams "$NS_B")
-	ip netns exec "$NS_B" "${W[@]}" socat -b 1024 UDP4-LISTEN:5300,bind="$ADDR_B" PIPE &
+	ip netns exec "$NS_B" "${W[@]}" socat -b 1024 "$listen" PIPE &
 	srv=$!
 	for _ in $(seq 50); do
 		[ -n "$(in_b ss -ulnH 'sport = :5300')" ] && break
 		sleep 0.1
 	done
-	in_a "${W[@]}" socat -b 1024 -t 3 - UDP4:"$ADDR_B":5300 <"$tmp/data" >"$tmp/echo.$1"
+	in_a "${W[@]}" socat -b 1024 -t 3 - "$dest" <"$tmp/data" >"$tmp/echo.$1"
 	kill $srv
 	wait $srv 2>/dev/null
 	ma=$(($(out_datagrams "$NS_A") - before_a)) mb=$(($(out_datagrams "$NS_B") - before_b))
 	if ! cmp -s "$tmp/data" "$tmp/echo.$1"; then
-		tap_fail "socat UDP echo $1" "$(stat -c %s "$tmp/echo.$1") of 65536 bytes back, or different"
+		tap_fail "$what" "$(stat -c %s "$tmp/echo.$1") of 65536 bytes back, or different"
 		tap_diag "Udp in A: $(udp_snmp "$NS_A")" "Udp in B: $(udp_snmp "$NS_B")"
 		return 1
 	elif moved_ok "$1" "$ma" 64 && moved_ok "$1" "$mb" 64; then
-		tap_ok "socat UDP echo $1: 65536 bytes there and back intact; altudp datagrams A $ma, B $mb"
+		tap_ok "$what: 65536 bytes there and back intact; altudp datagrams A $ma, B $mb"
 	else
-		tap_fail "socat UDP echo $1" "altudp datagrams A $ma, B $mb"
+		tap_fail "$what" "altudp datagrams A $ma, B $mb"
 	fi
 }
 
@@ -253,13 +269,17 @@ if ! command -v socat >/dev/null; then
 	tap_skip "socat UDP echo" "socat not installed"
 else
 	head -c 65536 /dev/urandom >"$tmp/data"
-	W=()
-	if socat_check native; then
-		W=("$AZ" run)
-		socat_check altudp
-	else
-		tap_skip "socat UDP echo altudp" "the native run failed"
-	fi
+	for v in '' 6; do
+		W=()
+		if [ "$v" = 6 ] && [ "$(sock "$proto" inet6)" != 0 ]; then
+			tap_skip "socat UDP6 echo" "altudp has no AF_INET6 socket"
+		elif socat_check native $v; then
+			W=("$AZ" run)
+			socat_check altudp $v
+		else
+			tap_skip "socat UDP$v echo altudp" "the native run failed"
+		fi
+	done
 fi
 
 # ---- dig against dnsmasq in B: an A record and a TXT record of three

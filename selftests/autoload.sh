@@ -4,7 +4,8 @@
 # Protocol autoload on an installed system: with altudp.ko in the modules
 # directory (extra/, indexed by depmod, as `make install` does), the first
 # socket(AF_INET, SOCK_DGRAM, 258) loads the module through its
-# net-pf-2-proto-258-type-2 alias.  Without it, socket() fails.  Another
+# net-pf-2-proto-258-type-2 alias, and an AF_INET6 one through
+# net-pf-10-proto-258-type-2.  Without it, socket() fails.  Another
 # number autoloads through the modprobe.d file of `make install
 # PROTOCOL=N` (make modprobe-conf), written here to /run/modprobe.d,
 # which modprobe reads too (/etc is the host's, read-only).
@@ -19,12 +20,13 @@ proto=$(altudp_protocol)
 moddir=/lib/modules/$kver
 ovl=$(mktemp -d)
 
-alias=net-pf-2-proto-$proto-type-2
-if modinfo -F alias "$ALTUDP_KO" | grep -qx "$alias"; then
-	tap_ok "module carries alias $alias"
-else
-	tap_fail "module carries alias $alias" "$(modinfo -F alias "$ALTUDP_KO" | tr '\n' ' ')"
-fi
+for alias in net-pf-2-proto-$proto-type-2 net-pf-10-proto-$proto-type-2; do
+	if modinfo -F alias "$ALTUDP_KO" | grep -qx "$alias"; then
+		tap_ok "module carries alias $alias"
+	else
+		tap_fail "module carries alias $alias" "$(modinfo -F alias "$ALTUDP_KO" | tr '\n' ' ')"
+	fi
+done
 
 # Whatever happens below, leave the suite's module loaded again.
 at_exit "insmod $ALTUDP_KO"
@@ -48,6 +50,9 @@ depmod -a "$kver"
 err=$(sock "$proto")
 tap_check "socket() succeeds with the module installed" test "$err" = 0
 tap_check "socket() loaded altudp" test -d /sys/module/altudp
+rmmod altudp
+err=$(sock "$proto" inet6)
+tap_check "socket(AF_INET6, SOCK_DGRAM, $proto) loads it too" test "$err" = 0 -a -d /sys/module/altudp
 src=$(modinfo -F srcversion "$moddir/extra/altudp.ko")
 tap_check "the autoloaded module is the installed one" \
 	test -n "$src" -a "$src" = "$(cat /sys/module/altudp/srcversion 2>&1)"
@@ -61,14 +66,17 @@ at_exit rm -f "$conf"
 if [ -z "$ALTUDP_TOP" ]; then
 	tap_skip "make modprobe-conf PROTOCOL=$other" "no source tree: a copy made by make install"
 elif make -s -C "$ALTUDP_TOP" modprobe-conf PROTOCOL="$other" MODPROBE_D="${conf%/*}"; then
-	err=$(sock "$other")
-	got=$(cat /sys/module/altudp/parameters/protocol 2>&1)
-	if [ "$err" = 0 ] && [ "$got" = "$other" ]; then
-		tap_ok "make modprobe-conf PROTOCOL=$other: socket() autoloads protocol=$other"
-	else
-		tap_fail "make modprobe-conf PROTOCOL=$other: socket() autoloads protocol=$other" \
-			"errno $err, parameter $got"
-	fi
+	for fam in inet inet6; do
+		! altudp_loaded || rmmod_altudp
+		err=$(sock "$other" "$fam")
+		got=$(cat /sys/module/altudp/parameters/protocol 2>&1)
+		desc="make modprobe-conf PROTOCOL=$other: AF_${fam^^} socket() autoloads protocol=$other"
+		if [ "$err" = 0 ] && [ "$got" = "$other" ]; then
+			tap_ok "$desc"
+		else
+			tap_fail "$desc" "errno $err, parameter $got"
+		fi
+	done
 else
 	tap_fail "make modprobe-conf PROTOCOL=$other"
 fi

@@ -6,7 +6,9 @@
 # unrouted address to the peer), one that refuses the send, one that
 # passes only a SOCK_DGRAM socket of IPPROTO_UDP; BPF_CGROUP_INET_EGRESS
 # programs that drop, drop with congestion notification, pass with it,
-# and pass.  The test moves itself into a cgroup of its own, attaches one
+# and pass.  Where the module has IPv6 sockets, BPF_CGROUP_UDP6_SENDMSG
+# programs (rewriting, refusing, passing UDP only) and an INET_EGRESS one
+# that drops act on an IPv6 altudp socket as on UDPv6's.  The test moves itself into a cgroup of its own, attaches one
 # program at a time, and compares the send results (unconnected, then
 # connected: the sendmsg hook runs for unconnected sends only), frames,
 # payloads, Udp/Ip counters and the times the program ran (bpf_stats)
@@ -17,16 +19,17 @@ import socket
 import struct
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
-from altudp import Netns, require_module, skip_all, tap_check, tap_end
-from bpf import CGROUP_SKB, CGROUP_SOCK_ADDR, EGRESS, EXIT, UDP4_SENDMSG, BpfStats, Cgroup, \
-    jne, ldx_w, load, mov, run_cnt, stx_w
+from altudp import Netns, has_family, require_module, skip_all, tap_check, tap_end, tap_skip
+from bpf import CGROUP_SKB, CGROUP_SOCK_ADDR, EGRESS, EXIT, UDP4_SENDMSG, UDP6_SENDMSG, \
+    BpfStats, Cgroup, jne, ldx_w, load, mov, run_cnt, stx_w
 from txcmp import Peer, compare, send, side_by_side
 
 require_module()
 
-ELSEWHERE = ("10.55.0.1", 5999)         # no route: only a rewrite delivers it
+# No route: only a rewrite delivers it.
+ELSEWHERE = {socket.AF_INET: ("10.55.0.1", 5999), socket.AF_INET6: ("fd00:55::1", 5999)}
 # struct bpf_sock_addr
-USER_IP4, USER_PORT, TYPE, PROTOCOL = 4, 24, 32, 36
+USER_IP4, USER_IP6, USER_PORT, TYPE, PROTOCOL = 4, 8, 24, 32, 36
 
 
 def le32(b):
@@ -34,20 +37,25 @@ def le32(b):
 
 
 def programs(peer):
-    ip4 = le32(socket.inet_aton(peer.addr[0]))
+    v6 = peer.family == socket.AF_INET6
+    sendmsg, name = (UDP6_SENDMSG, "UDP6_SENDMSG") if v6 else (UDP4_SENDMSG, "UDP4_SENDMSG")
+    addr = socket.inet_pton(peer.family, peer.addr[0])
+    rewrite = []
+    for i in range(0, len(addr), 4):
+        rewrite += [mov(2, le32(addr[i:i + 4])), stx_w(1, (USER_IP6 if v6 else USER_IP4) + i, 2)]
     port = le32(struct.pack("!H", peer.addr[1]) + bytes(2))
     verdict = {n: [mov(0, n), EXIT] for n in range(4)}
-    return (
-        ("UDP4_SENDMSG rewriting the destination", CGROUP_SOCK_ADDR, UDP4_SENDMSG,
-         [mov(2, ip4), stx_w(1, USER_IP4, 2), mov(2, port), stx_w(1, USER_PORT, 2)] + verdict[1],
-         ELSEWHERE, lambda n: n.results[:2] == [100, 3000] and len(n.payloads) == 3),
-        ("UDP4_SENDMSG refusing", CGROUP_SOCK_ADDR, UDP4_SENDMSG, verdict[0],
+    progs = (
+        (name + " rewriting the destination", CGROUP_SOCK_ADDR, sendmsg,
+         rewrite + [mov(2, port), stx_w(1, USER_PORT, 2)] + verdict[1],
+         ELSEWHERE[peer.family], lambda n: n.results[:2] == [100, 3000] and len(n.payloads) == 3),
+        (name + " refusing", CGROUP_SOCK_ADDR, sendmsg, verdict[0],
          peer.addr, lambda n: n.results[:2] == ["EPERM"] * 2 and len(n.payloads) == 1),
-        ("UDP4_SENDMSG passing SOCK_DGRAM, IPPROTO_UDP only", CGROUP_SOCK_ADDR, UDP4_SENDMSG,
+        (name + " passing SOCK_DGRAM, IPPROTO_UDP only", CGROUP_SOCK_ADDR, sendmsg,
          [ldx_w(2, 1, PROTOCOL), jne(2, socket.IPPROTO_UDP, 4),
           ldx_w(2, 1, TYPE), jne(2, socket.SOCK_DGRAM, 2)] + verdict[1] + verdict[0],
          peer.addr, lambda n: n.results[:2] == [100, 3000] and len(n.payloads) == 3),
-        ("INET_EGRESS dropping", CGROUP_SKB, EGRESS, verdict[0],
+        ("INET_EGRESS dropping" + (" IPv6" if v6 else ""), CGROUP_SKB, EGRESS, verdict[0],
          peer.addr, lambda n: n.results[:2] == ["EPERM"] * 2 and not n.payloads),
         ("INET_EGRESS dropping with congestion", CGROUP_SKB, EGRESS, verdict[2],
          peer.addr, lambda n: not n.payloads),
@@ -56,6 +64,7 @@ def programs(peer):
         ("INET_EGRESS passing", CGROUP_SKB, EGRESS, verdict[1],
          peer.addr, lambda n: len(n.payloads) == 3),
     )
+    return progs[:4] if v6 else progs
 
 
 def case(ns, peer, cg, desc, prog_type, attach_type, insns, dest, expect):
@@ -68,7 +77,9 @@ def case(ns, peer, cg, desc, prog_type, attach_type, insns, dest, expect):
     cnt = []
     cg.attach(prog, attach_type)
     try:
-        runs = side_by_side(ns, peer, scenario, before=lambda _: cnt.append(run_cnt(prog)))
+        # A connected IPv6 socket's automatic flow label hashes its random txhash.
+        runs = side_by_side(ns, peer, scenario, before=lambda _: cnt.append(run_cnt(prog)),
+                            flowlabel=peer.family != socket.AF_INET6)
         cnt.append(run_cnt(prog))
     finally:
         cg.detach(prog, attach_type)
@@ -82,8 +93,8 @@ def case(ns, peer, cg, desc, prog_type, attach_type, insns, dest, expect):
               "results %s, %d payloads" % (n.results, len(n.payloads)))
 
 
-with Netns() as ns:
-    peer = Peer(ns)
+with Netns(ipv6=True) as ns:
+    peer, peer6 = Peer(ns), Peer(ns, family=socket.AF_INET6)
     try:
         with BpfStats(), Cgroup() as cg:
             for c in programs(peer):
@@ -93,6 +104,12 @@ with Netns() as ns:
                     if c[0].startswith("UDP4_SENDMSG rewriting"):
                         skip_all("cannot load or attach a cgroup BPF program: %s" % e)
                     raise
+            no_ipv6 = has_family(socket.AF_INET6)
+            for c in () if no_ipv6 else programs(peer6):
+                case(ns, peer6, cg, *c)
+            if no_ipv6:
+                tap_skip("UDP6_SENDMSG and INET_EGRESS on IPv6", no_ipv6)
     finally:
         peer.close()
+        peer6.close()
 tap_end()

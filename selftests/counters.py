@@ -13,7 +13,8 @@ may move; both must return the same and move Udp OutDatagrams, Ip
 FragCreates and Ip OutDiscards of /proc/net/snmp alike.  A second
 namespace's /proc/net/altudp, and the initial namespace's, stay still.
 Then several processes send at once, native and altudp: the counters
-must add up to every send.
+must add up to every send.  AF_INET6 sockets, to IPv6 and v4-mapped
+destinations, move them as AF_INET ones do.
 """
 
 import errno
@@ -23,8 +24,8 @@ import subprocess
 import sys
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
-from altudp import (Netns, altudp_protocol, ip, ns_exec, require_module, run_in,
-                    tap_check, tap_end)
+from altudp import (Netns, altudp_protocol, has_family, ip, ns_exec, require_module, run_in,
+                    tap_check, tap_end, tap_skip)
 
 SO_NO_CHECK, SO_ZEROCOPY, MSG_ZEROCOPY = 11, 60, 0x4000000
 SOL_UDP, UDP_SEGMENT = 17, 103
@@ -70,7 +71,68 @@ def main():
             cases(ns, other, proto_alt)
     finally:
         ip("netns", "del", other, check=False)
+    why = has_family(socket.AF_INET6)
+    if why:
+        tap_skip("AF_INET6 sockets", why)
+    else:
+        with Netns(ipv6=True) as ns:
+            ipv6_cases(ns, proto_alt)
     tap_end()
+
+
+SNMP6_KEYS = ("Udp6OutDatagrams", "Ip6FragCreates", "Ip6OutDiscards")
+
+
+def ipv6_cases(ns, proto_alt):
+    """The counters move for AF_INET6 sockets as for AF_INET ones, a
+    v4-mapped destination's datagram counted as any IPv4 one."""
+    dst6 = (ns.addr6_b, DPORT)
+    mapped = ("::ffff:" + ns.addr_b, DPORT)
+    rcv = run_in(ns.b, socket.socket, socket.AF_INET6, socket.SOCK_DGRAM)
+    rcv.bind(("::", DPORT))
+    rcv.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+
+    def snmp6():
+        with open("/proc/thread-self/net/snmp6") as f:
+            return {k: int(v) for k, v in (line.split() for line in f) if k in SNMP6_KEYS}
+
+    def case(desc, fn, want):
+        runs = []
+        for proto in (0, proto_alt):
+            def body():
+                s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, proto)
+                s.bind(("::", 0))
+                before = read_counters(), snmp6()
+                res = fn(s)
+                after = read_counters(), snmp6()
+                s.close()
+                return (res, delta(before[0][0], after[0][0]),
+                        {k: v for k, v in delta(before[0][1], after[0][1]).items()
+                         if k in SNMP_KEYS}, delta(before[1], after[1]))
+            runs.append(run_in(ns.a, body))
+        (nres, nalt, nsnmp, nsnmp6), (ares, aalt, asnmp, asnmp6) = runs
+        tap_check(aalt == want, "AF_INET6, %s: %s" % (desc, " ".join(
+            "%s+%d" % kv for kv in want.items())), "moved: %s" % aalt)
+        tap_check(nalt == {} and nres == ares and nsnmp == asnmp and nsnmp6 == asnmp6,
+                  "AF_INET6, %s: as native UDP, whose sends leave the counters alone" % desc,
+                  "native %s %s %s %s, altudp %s %s %s %s" % (
+                      nres, nalt, nsnmp, nsnmp6, ares, aalt, asnmp, asnmp6))
+
+    case("three datagrams", lambda s: [send(s, n, addr=dst6) for n in (100, 200, 300)],
+         {"OutDatagrams": 3, "OutBytes": 600, "Fragments": 3, "CsumHw": 3})
+    case("MSG_MORE chain", lambda s: [send(s, 1000, socket.MSG_MORE, dst6),
+                                      send(s, 100, addr=dst6)],
+         {"OutDatagrams": 1, "OutBytes": 1100, "CorkedSends": 2, "Fragments": 1,
+          "SgPageFrags": 1, "CsumSw": 1})
+    case("4000 B on MTU 1500", lambda s: send(s, 4000, addr=dst6),
+         {"OutDatagrams": 1, "OutBytes": 4000, "Fragments": 3, "CsumSw": 1})
+    case("v4-mapped, three datagrams",
+         lambda s: [send(s, n, addr=mapped) for n in (100, 200, 300)],
+         {"OutDatagrams": 3, "OutBytes": 600, "Fragments": 3, "CsumHw": 3})
+    case("errors", lambda s: [send(s, 10, addr=(ns.addr6_b, 0)),
+                              send(s, 70000, addr=dst6)],
+         {"ErrEINVAL": 1, "ErrEMSGSIZE": 1})
+    rcv.close()
 
 
 def cases(ns, other, proto_alt):

@@ -25,5 +25,33 @@ else
 	count=${ALTUDP_DIFF_COUNT:-500}
 	seed=${ALTUDP_DIFF_SEED:-1}
 fi
-exec "$bin" ${ALTUDP_DIFF_PROTO:+--proto "$ALTUDP_DIFF_PROTO"} \
-	--seed "$seed" --count "$count"
+# Then the same count of random sequences on AF_INET6 sockets sending to
+# v4-mapped destinations, where the module has IPv6 sockets.  The two
+# runs' points are numbered on as one test.
+status=$(mktemp)
+at_exit rm -f "$status"
+run_diff() {
+	# shellcheck disable=SC2086 # an unset ALTUDP_DIFF_PROTO is no argument
+	"$bin" ${ALTUDP_DIFF_PROTO:+--proto "$ALTUDP_DIFF_PROTO"} --seed "$seed" --count "$count" "$@"
+	echo $? >>"$status"
+}
+{
+	run_diff
+	if [ "$(sock "" inet6)" = 0 ] || [ "${ALTUDP_DIFF_PROTO:-}" = 0 ]; then
+		run_diff --no-scenarios --inet6
+	else
+		echo "ok - random AF_INET6 sequences to v4-mapped destinations # SKIP altudp has no AF_INET6 socket"
+	fi
+} | awk '/^1\.\.[0-9]+/ || /^TAP version/ { next }
+	/^(not )?ok [0-9-]+/ { sub(/ok [0-9-]+/, "ok " ++n) }
+	{ print; fflush() }
+	END { print "1.." n }'
+rc=0
+while read -r st; do
+	case $st in
+	0) ;;
+	1) rc=1 ;;
+	*) exit "$st" ;;
+	esac
+done <"$status"
+exit $rc

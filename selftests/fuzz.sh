@@ -6,6 +6,8 @@
 # sequences of socket calls on altudp sockets for ALTUDP_FUZZ_SECONDS
 # (default 20, 300 with ALTUDP_LONG=1) while the veth's MTU changes and,
 # now and then, the pair is deleted and re-created under the traffic.
+# Where the module has IPv6 sockets, half the sequences are IPv6 ones
+# (IPv6, v4-mapped and IPv4 destinations), and some must have run.
 # A failure: the fuzzer crashes or stops making progress, the kernel
 # taints itself (WARN, BUG; scripts/vm also fails the run on its log), or
 # altudp cannot be removed and loaded again once every socket is closed.
@@ -39,7 +41,15 @@ make_veth() {
 	ip -n "$NS_A" addr add "$ADDR_A/24" dev "$IF_A" &&
 	ip -n "$NS_B" addr add "$ADDR_B/24" dev "$IF_B" &&
 	ip -n "$NS_A" link set "$IF_A" up &&
-	ip -n "$NS_B" link set "$IF_B" up
+	ip -n "$NS_B" link set "$IF_B" up &&
+	addr6
+}
+
+# An MTU below 1280 takes the link's IPv6 addresses away: they come back
+# after each change.
+addr6() {
+	ip -n "$NS_A" addr replace "$ADDR6_A/64" dev "$IF_A" nodad &&
+	ip -n "$NS_B" addr replace "$ADDR6_B/64" dev "$IF_B" nodad
 }
 
 # The device under the fuzzer's traffic: MTU changes, deletion.
@@ -53,6 +63,7 @@ churn() {
 			make_veth
 		else
 			ip -n "$NS_A" link set "$IF_A" mtu "${mtus[RANDOM % ${#mtus[@]}]}"
+			addr6
 		fi
 	done >/dev/null 2>&1
 }
@@ -63,11 +74,16 @@ at_exit kill "$churn_pid"
 seed=${ALTUDP_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 log=$(mktemp)
 at_exit rm -f "$log"
-in_a "$bin" "${run[@]}" --seed "$seed" --dst "$ADDR_B" --src "$ADDR_A" >"$log" 2>&1
+in_a "$bin" "${run[@]}" --seed "$seed" --dst "$ADDR_B" --src "$ADDR_A" \
+	--dst6 "$ADDR6_B" --src6 "$ADDR6_A" >"$log" 2>&1
 rc=$?
 kill "$churn_pid" 2>/dev/null
 wait "$churn_pid" 2>/dev/null
 tap_diag "$(cat "$log")"
+n6=$(sed -n 's/^sequences [0-9]* (IPv6 \([0-9]*\)).*/\1/p' "$log")
+if [ "$(sock "" inet6)" = 0 ] && [ "${n6:-0}" = 0 ]; then
+	tap_fail "IPv6 sequences" "none ran, and the module has IPv6 sockets"
+fi
 if [ $rc = 0 ]; then
 	tap_ok "$(grep -m1 '^sequences' "$log") in $what, seed $seed"
 else

@@ -16,21 +16,26 @@
 # under TCG a native run misses a deadline now and then too.  On
 # PREEMPT_RT they do not judge the timing, see timed().
 #
-# IPv4 cases only; the scripts' TCP, ICMP, RAW and packet socket cases do
-# not involve altudp.  Per program:
+# IPv4 cases, and where the module has IPv6 sockets some IPv6 ones (-6);
+# the scripts' TCP, ICMP, RAW and packet socket cases do not involve
+# altudp.  Per program:
 #   udpgso          udpgso.sh's IPv4 cases (cmsg, setsockopt, connected
 #                   with a route MTU, MSG_MORE; from 6.12 on also hw/sw GSO and
-#                   checksum on a dummy sink)
-#   msg_zerocopy    msg_zerocopy.sh "4 udp" over veth, without and with -z
+#                   checksum on a dummy sink); IPv6 cmsg, connected, MSG_MORE
+#   msg_zerocopy    msg_zerocopy.sh "4 udp" over veth, without and with -z;
+#                   "6 udp" with -z
 #   udpgso_bench    udpgso_bench.sh's UDP cases on lo (plain, GSO, GSO +
 #                   zerocopy and timestamps, audited), a fixed message count
 #                   that udpgso_bench_rx checks along with the contents
 #   cmsg_sender     cmsg_so_mark.sh and cmsg_time.sh, UDPv4 cases; SO_PRIORITY
 #                   (-P, from 6.12's cmsg_sender on) against an nft drop rule.
 #                   cmsg_sender has no IPv4 TTL/TOS option (its -c/-C/-l/-L
-#                   are IPv6 TCLASS/HOPLIMIT), so none here.
-#   so_txtime       so_txtime.sh's IPv4 cases (fq, then etf)
-#   txtimestamp     txtimestamp.sh -u -4 (setsockopt, -C cmsg, -n no data)
+#                   are IPv6 TCLASS/HOPLIMIT): those are cmsg_ipv6.sh's UDP
+#                   cases, DONTFRAG, TCLASS against a prohibit rule,
+#                   HOPLIMIT and extension headers (without its tcpdump)
+#   so_txtime       so_txtime.sh's IPv4 cases (fq, then etf); one IPv6 (fq)
+#   txtimestamp     txtimestamp.sh -u -4 (setsockopt, -C cmsg, -n no data);
+#                   -u -6 (setsockopt)
 
 . "$(dirname "$0")/lib/lib.sh"
 
@@ -65,6 +70,21 @@ kasan_enabled && SLOW=4
 # so_txtime's packets in txtime order.
 RT= TIMED=
 [ "$(cat /sys/kernel/realtime 2>/dev/null)" = 1 ] && RT=1
+
+# The IPv6 cases need the module's IPv6 socket: without it altudpize
+# leaves AF_INET6 sockets alone and the altudp run sends nothing through
+# altudp.
+V6=
+[ "$(sock "$(altudp_protocol)" inet6)" = 0 ] && V6=1
+
+# v6 compare|timed DESC ...: an IPv6 case, skipped without IPv6 sockets.
+v6() {
+	if [ -n "$V6" ]; then
+		"$@"
+	else
+		tap_skip "$2" "altudp has no AF_INET6 socket"
+	fi
+}
 
 # ---- namespaces: NSS lists those of the current run
 
@@ -209,19 +229,24 @@ setup_lo() {
 	mk_ns 1
 }
 
-# 6.12's udpgso.sh: 10.0.0.1 on lo, whose MTU is 1500 or whose local route
-# has MTU 1500; or 10.0.0.0/24 on a dummy sink with chosen offloads.
+# 6.12's udpgso.sh: 10.0.0.1 and fd00::1 on lo, whose MTU is 1500 or
+# whose local routes have MTU 1500; or 10.0.0.0/24 on a dummy sink with
+# chosen offloads.
 setup_dev_mtu() {
 	mk_ns 1 &&
 	in1 ip addr add dev lo 10.0.0.1/32 &&
+	in1 ip addr add dev lo fd00::1/128 nodad noprefixroute &&
 	in1 ip link set dev lo mtu 1500
 }
 
 setup_route_mtu() {
 	mk_ns 1 &&
 	in1 ip addr add dev lo 10.0.0.1/32 &&
+	in1 ip addr add dev lo fd00::1/128 nodad noprefixroute &&
 	in1 ip route del local 10.0.0.1/32 table local dev lo &&
-	in1 ip route add local 10.0.0.1/32 table local dev lo mtu 1500
+	in1 ip route del local fd00::1/128 table local dev lo &&
+	in1 ip route add local 10.0.0.1/32 table local dev lo mtu 1500 &&
+	in1 ip route add local fd00::1/128 table local dev lo mtu 1500
 }
 
 setup_sink() {
@@ -246,6 +271,9 @@ if "$KS/udpgso" -R -Z 2>&1 | grep -q "invalid option -- 'R'"; then
 	compare "udpgso -4 -C -s (setsockopt)" 1 setup_lo body_udpgso -4 -C -s
 	compare "udpgso -4 -c (connected)" 1 setup_lo body_udpgso -4 -c
 	compare "udpgso -4 -C -m (MSG_MORE)" 1 setup_lo body_udpgso -4 -C -m
+	v6 compare "udpgso -6 -C (cmsg)" 1 setup_lo body_udpgso -6 -C
+	v6 compare "udpgso -6 -c (connected)" 1 setup_lo body_udpgso -6 -c
+	v6 compare "udpgso -6 -C -m (MSG_MORE)" 1 setup_lo body_udpgso -6 -C -m
 else
 	compare "udpgso -4 -C (cmsg)" 1 setup_dev_mtu body_udpgso -4 -C
 	compare "udpgso -4 -C -s (setsockopt)" 1 setup_dev_mtu body_udpgso -4 -C -s
@@ -254,6 +282,9 @@ else
 	compare "udpgso -4 -C -R (hw gso, hw csum)" 1 setup_hw_gso_hw_csum body_udpgso -4 -C -R
 	compare "udpgso -4 -C -R (sw gso, hw csum)" 1 setup_sw_gso_hw_csum body_udpgso -4 -C -R
 	compare "udpgso -4 -C -R (sw gso, sw csum)" 1 setup_sw_gso_sw_csum body_udpgso -4 -C -R
+	v6 compare "udpgso -6 -C (cmsg)" 1 setup_dev_mtu body_udpgso -6 -C
+	v6 compare "udpgso -6 -c (connected, route MTU)" 1 setup_route_mtu body_udpgso -6 -c
+	v6 compare "udpgso -6 -C -m (MSG_MORE)" 1 setup_dev_mtu body_udpgso -6 -C -m
 fi
 
 # ---- msg_zerocopy: msg_zerocopy.sh's veth pair; both ends socket(AF_INET,
@@ -267,7 +298,18 @@ setup_veth() {
 	in1 ip link set dev veth0 address 02:02:02:02:02:02 up &&
 	in2 ip link set dev veth0 address 06:06:06:06:06:06 up &&
 	in1 ip addr add 192.168.1.1/24 dev veth0 &&
-	in2 ip addr add 192.168.1.2/24 dev veth0
+	in2 ip addr add 192.168.1.2/24 dev veth0 &&
+	in1 ip addr add fd::1/64 dev veth0 nodad &&
+	in2 ip addr add fd::2/64 dev veth0 nodad
+}
+
+# veth_addrs 4|6: the -S and -D options of the veth pair's addresses.
+veth_addrs() {
+	if [ "$1" = 6 ]; then
+		echo "-6 -S fd::1 -D fd::2"
+	else
+		echo "-4 -S 192.168.1.1 -D 192.168.1.2"
+	fi
 }
 
 # msg_zerocopy.sh's optmem_max, per namespace on 6.12; 6.1 has it in the
@@ -281,9 +323,12 @@ setup_zerocopy() {
 
 # The sender starts once the receiver is bound, which then waits 6 s: under
 # TCG on a busy host a sender may take seconds to start, and once the
-# receiver is gone it fails with ECONNREFUSED.
+# receiver is gone it fails with ECONNREFUSED.  body_zerocopy 4|6 ARGS...
 body_zerocopy() {
-	local args=(-4 -i veth0 -S 192.168.1.1 -D 192.168.1.2 "$@") rx rc
+	local args rx rc
+	read -ra args <<<"$(veth_addrs "$1")"
+	shift
+	args+=(-i veth0 "$@")
 	ip netns exec "${NSS[1]}" "${W[@]}" "$KS/msg_zerocopy" "${args[@]}" -t $((6 * SLOW)) -C 0 -r udp &
 	rx=$!
 	wait_udp_port "${NSS[1]}" 8000
@@ -298,8 +343,9 @@ body_zerocopy() {
 
 at_exit sysctl -qw net.core.optmem_max="$(sysctl -n net.core.optmem_max)"
 sysctl -qw net.core.optmem_max=1000000
-compare "msg_zerocopy -4 udp" 2 setup_zerocopy body_zerocopy
-compare "msg_zerocopy -4 -z udp" 2 setup_zerocopy body_zerocopy -z
+compare "msg_zerocopy -4 udp" 2 setup_zerocopy body_zerocopy 4
+compare "msg_zerocopy -4 -z udp" 2 setup_zerocopy body_zerocopy 4 -z
+v6 compare "msg_zerocopy -6 -z udp" 2 setup_zerocopy body_zerocopy 6 -z
 
 # ---- udpgso_bench_tx/rx: both socket(AF_INET, SOCK_DGRAM, 0).  10 messages
 # of 10 full-size segments: the receiver wants exactly 100 datagrams of
@@ -330,7 +376,8 @@ setup_dummy() {
 	mk_ns 1 &&
 	in1 ip link add type dummy &&
 	in1 ip link set dev dummy0 up &&
-	in1 ip addr add 172.16.0.1/24 dev dummy0
+	in1 ip addr add 172.16.0.1/24 dev dummy0 &&
+	in1 ip addr add 2001:db8:1::1/64 dev dummy0 nodad
 }
 
 # cmsg_so_mark.sh: mark 1000 leads to a prohibit route (EACCES, status 1).
@@ -340,11 +387,14 @@ setup_mark() {
 	in1 ip route add prohibit any table 300
 }
 
-# expect STATUS ARGS...: cmsg_sender ARGS must end with STATUS.
+# expect STATUS ARGS...: cmsg_sender ARGS must end with STATUS; to
+# 172.16.0.2, or with CS_FAMILY=6 to 2001:db8:1::2.
+CS_FAMILY=4
 expect() {
-	local want=$1 rc
+	local want=$1 rc dst=172.16.0.2
 	shift
-	in1 "${W[@]}" "$KS/cmsg_sender" -4 -p u "$@" 172.16.0.2 1234
+	[ "$CS_FAMILY" = 6 ] && dst=2001:db8:1::2
+	in1 "${W[@]}" "$KS/cmsg_sender" -"$CS_FAMILY" -p u "$@" "$dst" 1234
 	rc=$?
 	echo "cmsg_sender $*: status $rc, expected $want"
 	[ "$rc" = "$want" ]
@@ -413,6 +463,37 @@ body_time() {
 
 compare "cmsg_sender timestamps and TXTIME (cmsg_time.sh)" 2 setup_time body_time
 
+# cmsg_ipv6.sh's UDP cases, one of each kind (every cmsg_sender run is a
+# process start under TCG, twice): IPV6_DONTFRAG by setsockopt (-F), cmsg
+# (-f) and differing, a 2000-byte send on a 1500-byte link failing with
+# it; IPV6_TCLASS 0x10 sent to a prohibit route (EACCES), 0x20 passing,
+# by setsockopt, cmsg and differing; IPV6_HOPLIMIT both ways; hop-by-hop,
+# destination and routing headers by cmsg.
+setup_cmsg6() {
+	setup_dummy &&
+	in1 ip -6 rule add tos 0x10 lookup 300 &&
+	in1 ip -6 route add table 300 prohibit any
+}
+
+body_cmsg6() {
+	local ok=0 h
+	expect 1 -s -S 2000 -F 1 || ok=1
+	expect 1 -s -S 2000 -f 1 || ok=1
+	expect 0 -s -S 2000 -F 1 -f 0 || ok=1
+	# cmsg_sender reads them with atoi(): 32 is 0x20, 16 is 0x10.
+	expect 0 -C 32 || ok=1
+	expect 1 -c 16 -s || ok=1
+	expect 1 -C 32 -c 16 -s || ok=1
+	expect 0 -L 5 -l 4 || ok=1
+	for h in h d r; do
+		expect 0 -H "$h" || ok=1
+	done
+	return $ok
+}
+
+CS_FAMILY=6 v6 compare "cmsg_sender -6 DONTFRAG, TCLASS, HOPLIMIT, ext headers (cmsg_ipv6.sh)" 1 \
+	setup_cmsg6 body_cmsg6
+
 # ---- so_txtime: both ends socket(AF_INET, SOCK_DGRAM, 0); deliveries are
 # timed against a common start time, 2.5 s ahead (so_txtime.sh: 0.1 s, too
 # little for two process starts in a loaded TCG guest: the receiver gives
@@ -432,13 +513,15 @@ setup_etf() {
 	in1 tc qdisc replace dev veth0 root etf clockid CLOCK_TAI delta 400000
 }
 
-# body_txtime WANT CLOCK TXARGS RXARGS: so_txtime's status must be WANT.
+# body_txtime WANT CLOCK TXARGS RXARGS [6]: so_txtime's status must be
+# WANT; over IPv4, or IPv6 with 6.
 body_txtime() {
-	local start rx rc=0
+	local start rx rc=0 addrs
+	read -ra addrs <<<"$(veth_addrs "${5:-4}")"
 	start=$(date +%s%N --date="+ 2.5 seconds")
-	in2 "${W[@]}" "$KS/so_txtime" -4 -c "$2" -t "$start" -S 192.168.1.1 -D 192.168.1.2 "$4" -r &
+	in2 "${W[@]}" "$KS/so_txtime" "${addrs[@]}" -c "$2" -t "$start" "$4" -r &
 	rx=$!
-	in1 "${W[@]}" "$KS/so_txtime" -4 -c "$2" -t "$start" -S 192.168.1.1 -D 192.168.1.2 "$3" || rc=1
+	in1 "${W[@]}" "$KS/so_txtime" "${addrs[@]}" -c "$2" -t "$start" "$3" || rc=1
 	wait $rx || rc=1
 	echo "status $rc, expected $1"
 	[ "$rc" = "$1" ]
@@ -446,6 +529,8 @@ body_txtime() {
 
 timed "so_txtime 4 mono a,-1 a,-1 (fq)" 4 setup_fq body_txtime 0 mono a,-1 a,-1
 timed "so_txtime 4 mono a,10,b,20 a,10,b,20 (fq)" 4 setup_fq body_txtime 0 mono a,10,b,20 a,10,b,20
+v6 timed "so_txtime 6 mono a,10,b,20 a,10,b,20 (fq)" 4 setup_fq body_txtime 0 mono a,10,b,20 \
+	a,10,b,20 6
 RUN=$((RUN + 1))
 mk_ns 1 && in1 ip link add d0 type dummy &&
 	in1 tc qdisc replace dev d0 root etf clockid CLOCK_TAI delta 400000 2>/dev/null
@@ -473,13 +558,17 @@ setup_netem() {
 		action mirred egress redirect dev ifb_netem0
 }
 
+# body_txts 4|6 ARGS...
 body_txts() {
-	in1 "${W[@]}" "$KS/txtimestamp" "$@" -u -v 10000 -V 60000 -t 8000 -S 80000 -4 -L 127.0.0.1
+	local lo=127.0.0.1
+	[ "$1" = 6 ] && lo=::1
+	in1 "${W[@]}" "$KS/txtimestamp" "${@:2}" -u -v 10000 -V 60000 -t 8000 -S 80000 -"$1" -L "$lo"
 }
 
 modprobe ifb 2>/dev/null
-timed "txtimestamp -u -4 (setsockopt)" 2 setup_netem body_txts
-timed "txtimestamp -u -4 -C (cmsg)" 2 setup_netem body_txts -C
-timed "txtimestamp -u -4 -n (no payload)" 2 setup_netem body_txts -n
+timed "txtimestamp -u -4 (setsockopt)" 2 setup_netem body_txts 4
+timed "txtimestamp -u -4 -C (cmsg)" 2 setup_netem body_txts 4 -C
+timed "txtimestamp -u -4 -n (no payload)" 2 setup_netem body_txts 4 -n
+v6 timed "txtimestamp -u -6 (setsockopt)" 2 setup_netem body_txts 6
 
 tap_end

@@ -25,12 +25,12 @@ import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from txcmp import (DPORT, IP_MTU_DISCOVER, MSG_PROBE, MSG_ZEROCOPY, SO_NO_CHECK, SO_ZEROCOPY,
-                   SOL_UDP, UDP_CORK, UDP_SEGMENT, Peer, first_diff, kinds, send, sender,
-                   set_mtu, side_by_side, wait_outq_zero)
+                   SOL_UDP, UDP_CORK, UDP_SEGMENT, Peer, agree, kinds, send, sender, set_mtu,
+                   side_by_side, wait_outq_zero)
 from udpcmp import recv_errqueue
 
 from altudp import (Netns, ip, kasan_enabled, module_file, module_refcnt, require_module, run_in,
-                    tap_check, tap_diag, tap_end, tap_ok, tap_skip)
+                    tap_check, tap_diag, tap_end, tap_ok, tap_skip, trace_lines)
 
 LONG = os.environ.get("ALTUDP_LONG") == "1"
 LEAK_LOOPS = 100000 if LONG else 10000
@@ -80,29 +80,9 @@ def wire(run):
 
 
 def same(desc, runs):
-    """One point: the runs agree on send results, payloads and frames, and
-    both send buffers drained."""
-    n, a = runs["native"], runs["altudp"]
-    vn, va = ({"results": r.results, "payloads": r.payloads, "frames": wire(r)} for r in (n, a))
-    diff = ["%s: %s" % (k, first_diff(vn[k], va[k])) for k in vn if vn[k] != va[k]]
-    if n.outq or a.outq:
-        diff.append("SIOCOUTQ not back to 0: native %d, altudp %d" % (n.outq, a.outq))
-    for d in diff:
-        tap_diag(desc + ": " + d[:1500])
-    return tap_check(not diff, desc, "differs from native UDP" if diff else "")
-
-
-def trace_lines(event, on):
-    """Arm (on=True, clearing the buffer) or read and disarm a trace event."""
-    base = "/sys/kernel/tracing"
-    with open("%s/events/altudp/%s/enable" % (base, event), "w") as f:
-        f.write("1" if on else "0")
-    if on:
-        with open(base + "/trace", "w") as f:
-            f.write("")
-        return []
-    with open(base + "/trace") as f:
-        return [line for line in f if event + ":" in line]
+    """One point: the runs agree on send results, payloads and frames with
+    their IP options, and both send buffers drained."""
+    return agree(desc, runs, wire)
 
 
 def fraggap_paged(ns, peer):

@@ -15,9 +15,11 @@ Native UDP and altudp side by side: the same sequence, the same errnos
 (EOPNOTSUPP for an unbound socket), and the sockets' counts, sockstat's
 "UDP: inuse" and /proc/net/protocols' ALTUDP line, back where they were
 after a disconnect while in the map and close: the psock's proto must
-count in the socket's own protocol.
+count in the socket's own protocol.  An AF_INET6 altudp socket is refused
+(EOPNOTSUPP) where a UDPv6 one goes in.
 """
 
+import errno
 import os
 import socket
 import struct
@@ -25,7 +27,7 @@ import tempfile
 import threading
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
-from altudp import (Kprobes, Netns, kprobes_writable, require_module, run_in,
+from altudp import (Kprobes, Netns, has_family, kprobes_writable, require_module, run_in,
                     skip_all, tap_check, tap_diag, tap_end, tap_fail,
                     tap_skip)
 from bpf import MAP_SOCKHASH, MAP_SOCKMAP, map_create, map_delete, map_update
@@ -165,7 +167,29 @@ def main():
             tap_check(before == after, "%s: socket counts back after close: %s" %
                       (name, after), "before: %s" % before)
         tap_diag("hits: %s" % hits)
+        if has_family(socket.AF_INET6) is None:
+            ipv6_insert(ns)
     tap_end()
+
+
+def ipv6_insert(ns):
+    """An AF_INET6 altudp socket is refused (EOPNOTSUPP) where a UDPv6 one
+    goes in: the kernel's insert would give it the kernel's UDPv6 proto for
+    maps, whose sends are udpv6_sendmsg()'s."""
+    res = {}
+    sockmap = map_create(MAP_SOCKMAP)
+    try:
+        for name, proto in KINDS:
+            s = run_in(ns.a, socket.socket, socket.AF_INET6, socket.SOCK_DGRAM, proto)
+            s.bind(("::1", 0))
+            res[name] = outcome(map_update, sockmap, 0, s)
+            outcome(map_delete, sockmap, 0)
+            s.close()
+    finally:
+        os.close(sockmap)
+    tap_check(res["udp"] == ("ok", 0) and res["altudp"] == ("err", errno.errorcode[errno.EOPNOTSUPP]),
+              "AF_INET6: altudp socket refused (%s), UDPv6 one inserted (%s)" % (
+                  res["altudp"], res["udp"]))
 
 
 main()

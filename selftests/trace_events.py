@@ -12,7 +12,8 @@ the altudp socket must fire each event, with fields equal to what was sent,
 to the frames that native UDP put on the wire (fragment lengths, TTL, TOS,
 UDP checksum) and to __ip_append_data()'s sizes.  Then perf counts the
 sendmsg event of both sockets (and, with ALTUDP_LONG=1, perf record and
-trace-cmd record see it).
+trace-cmd record see it).  An AF_INET6 socket fires the IPv6 events
+(sendmsg6, route6, make_skb6) and the shared ones, with its addresses.
 """
 
 import errno
@@ -26,13 +27,13 @@ import subprocess
 import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
-from altudp import (Netns, altudp_protocol, ip, ns_exec, require_module, run_in,
+from altudp import (Netns, altudp_protocol, has_family, ip, ns_exec, require_module, run_in,
                     skip_all, tap_check, tap_diag, tap_end, tap_skip)
 
 TRACEFS = "/sys/kernel/tracing"
 EVENTS = ("altudp_sendmsg", "altudp_route", "altudp_setup_cork", "altudp_append_alloc",
           "altudp_append_copy", "altudp_make_skb", "altudp_send_skb", "altudp_local_out",
-          "altudp_xmit")
+          "altudp_xmit", "altudp_sendmsg6", "altudp_route6", "altudp_make_skb6")
 SO_COOKIE, SO_ZEROCOPY, MSG_ZEROCOPY = 57, 60, 0x4000000
 SOL_UDP, UDP_SEGMENT = 17, 103
 ETH_P_ALL, PACKET_OUTGOING = 3, 4
@@ -369,7 +370,52 @@ def main():
 
         os.unlink(payload)
         tools(ns, dst)
+    if has_family(socket.AF_INET6):
+        tap_skip("ipv6: the events of an AF_INET6 socket", has_family(socket.AF_INET6))
+    else:
+        ipv6_events()
     tap_end()
+
+
+def ipv6_events():
+    """An AF_INET6 socket fires sendmsg6, route6 and make_skb6 in place of
+    the IPv4 events of those stages, and the others as an IPv4 one does."""
+    with Netns(ipv6=True) as ns, Trace() as tr:
+        dst = (ns.addr6_b, DPORT)
+        rcv = run_in(ns.b, socket.socket, socket.AF_INET6, socket.SOCK_DGRAM)
+        rcv.bind(("::", DPORT))
+        evs = []
+        for proto in (0, altudp_protocol()):
+            s = run_in(ns.a, socket.socket, socket.AF_INET6, socket.SOCK_DGRAM, proto)
+            s.bind((ns.addr6_a, 5000))
+            tr.take()
+            s.sendto(b"x" * 100, dst)
+            s.sendto(b"y" * 3000, dst)
+            evs.append(tr.take())
+            s.close()
+        rcv.close()
+    tap_check(evs[0] == [], "ipv6: native UDPv6 fires no altudp event", str(evs[0][:3]))
+    names = [e for e, _ in evs[1]]
+    want = ("altudp_sendmsg6", "altudp_route6", "altudp_setup_cork", "altudp_append_alloc",
+            "altudp_make_skb6", "altudp_send_skb", "altudp_local_out", "altudp_xmit")
+    tap_check(all(names.count(e) >= 2 for e in want) and
+              not {"altudp_sendmsg", "altudp_route", "altudp_make_skb"} & set(names),
+              "ipv6: each datagram fires " + ", ".join(w[7:] for w in want), str(names))
+
+    def first(name):
+        return [f for e, f in evs[1] if e == name][:2] + [{}, {}]
+    tap_check(first("altudp_sendmsg6")[0].get("dst") == "[%s]:%d" % dst and
+              first("altudp_sendmsg6")[0].get("len") == "100",
+              "ipv6: sendmsg6: length and destination", str(first("altudp_sendmsg6")[0]))
+    tap_check(first("altudp_route6")[0].get("src") == ns.addr6_a and
+              first("altudp_route6")[0].get("dst") == ns.addr6_b and
+              first("altudp_route6")[0].get("mtu") == "1500",
+              "ipv6: route6: source, destination, MTU", str(first("altudp_route6")[0]))
+    mk = first("altudp_make_skb6")
+    tap_check(mk[0].get("len") == "148" and mk[0].get("hlim") == "64" and
+              mk[0].get("nexthdr") == "17" and mk[0].get("frag_list") == "0" and
+              mk[1].get("len") == "3048" and mk[1].get("frag_list") == "2",
+              "ipv6: make_skb6: lengths, frag_list, hop limit, next header", str(mk[:2]))
 
 
 SENDER = """import socket, sys

@@ -3,9 +3,10 @@
 #
 # Unloading the module: refused while an altudp socket is open (the module
 # stays), allowed once it is closed, and loading it again works.  Then
-# 100 rounds of socket -> send -> close -> unload -> load, after which no
-# socket is left behind (/proc/net/sockstat UDP inuse, the ALTUDP line of
-# /proc/net/protocols).  The module is loaded again at the end, with the
+# 100 rounds of socket -> send -> close -> unload -> load, an AF_INET6
+# socket closed with a datagram pending in each, after which no socket is
+# left behind (/proc/net/sockstat UDP inuse, the ALTUDP and ALTUDPv6 lines
+# of /proc/net/protocols).  The module is loaded again at the end, with the
 # protocol number it had.
 
 . "$(dirname "$0")/lib/lib.sh"
@@ -77,6 +78,11 @@ for i in range(100):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, proto)
     s.sendto(b"round %d" % i, (peer, 9000))
     s.close()
+    # AF_INET6, closed with a datagram pending
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, proto)
+    s.sendto(b"round %d" % i, ("::1", 9000))
+    s.sendto(b"pending", socket.MSG_MORE, ("::1", 9000))
+    s.close()
     for _ in range(200):       # the RCU-deferred free of the socket
         if libc.syscall(SYS_delete_module, b"altudp", os.O_NONBLOCK) == 0:
             break
@@ -96,6 +102,6 @@ tap_check "100 rounds of socket, send, close, unload, load ($out)" [ "$out" = "1
 tap_check "altudp loaded after the rounds, protocol $proto" \
 	[ "$(cat /sys/module/altudp/parameters/protocol 2>/dev/null)" = "$proto" ]
 tap_check "/proc/net/sockstat UDP inuse back to $baseline" [ "$(udp_inuse)" = "$baseline" ]
-tap_check "no ALTUDP socket left (/proc/net/protocols)" \
-	awk '$1 == "ALTUDP" && $3 != 0 { exit 1 }' /proc/net/protocols
+tap_check "no ALTUDP or ALTUDPv6 socket left (/proc/net/protocols)" \
+	awk '($1 == "ALTUDP" || $1 == "ALTUDPv6") && $3 != 0 { exit 1 }' /proc/net/protocols
 tap_end

@@ -16,12 +16,27 @@
  *   altudp_ip_send_skb()         ip_send_skb()
  *   altudp_local_out()           ip_local_out() + __ip_local_out()
  *
+ * and for IPv6 (AF_INET6 sockets, v4-mapped destinations going to the
+ * IPv4 functions above, as the kernel's go to udp_sendmsg()):
+ *
+ *   altudp_udpv6_sendmsg()       udpv6_sendmsg()         net/ipv6/udp.c
+ *   altudp_udp_v6_push_pending_frames() udp_v6_push_pending_frames()
+ *   altudp_udp_v6_send_skb()     udp_v6_send_skb()
+ *   altudp_ip6_setup_cork()      ip6_setup_cork()        ip6_output.c
+ *   __altudp_ip6_append_data()   __ip6_append_data()
+ *   altudp_ip6_append_data()     ip6_append_data()
+ *   altudp_ip6_make_skb()        ip6_make_skb()
+ *   __altudp_ip6_make_skb()      __ip6_make_skb()
+ *   altudp_ip6_send_skb()        ip6_send_skb()
+ *   altudp_ip6_local_out()       ip6_local_out() + __ip6_local_out() output_core.c
+ *
  * and, in compat/unexported.c where the kernel (7.2) no longer exports
  * them:
  *
  *   altudp_udp_cmsg_send()       udp_cmsg_send()         net/ipv4/udp.c
  *   altudp_udp_lib_setsockopt()  udp_lib_setsockopt()
  *   altudp_inet_current_timestamp() inet_current_timestamp() af_inet.c
+ *   altudp_ip6_sk_dst_lookup_flow() ip6_sk_dst_lookup_flow() ip6_output.c
  */
 #ifndef _ALTUDP_H
 #define _ALTUDP_H
@@ -29,6 +44,8 @@
 #include <linux/skbuff.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include "stats.h"
@@ -62,6 +79,39 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 				  struct inet_cork *cork);
 void altudp_flush_queue(struct sock *sk, struct sk_buff_head *queue,
 			struct inet_cork *cork);
+
+/* sendmsg6.c */
+int altudp_udpv6_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);
+int altudp_udp_v6_push_pending_frames(struct sock *sk);
+void altudp_udp_v6_flush_pending_frames(struct sock *sk);
+
+/* append6.c */
+int altudp_ip6_append_data(struct sock *sk, altudp_getfrag_t getfrag,
+			   void *from, size_t length, int transhdrlen,
+			   struct ipcm6_cookie *ipc6, struct flowi6 *fl6,
+			   struct rt6_info *rt, unsigned int flags);
+struct sk_buff *altudp_ip6_make_skb(struct sock *sk, altudp_getfrag_t getfrag,
+				    void *from, size_t length, int transhdrlen,
+				    struct ipcm6_cookie *ipc6,
+				    struct rt6_info *rt, unsigned int flags,
+				    struct inet_cork_full *cork);
+struct sk_buff *__altudp_ip6_make_skb(struct sock *sk,
+				      struct sk_buff_head *queue,
+				      struct inet_cork_full *cork,
+				      struct inet6_cork *v6_cork);
+void __altudp_ip6_flush_pending_frames(struct sock *sk,
+				       struct sk_buff_head *queue,
+				       struct inet_cork_full *cork,
+				       struct inet6_cork *v6_cork);
+
+/* output6.c */
+int altudp_ip6_send_skb(struct sk_buff *skb);
+void altudp_ipv6_local_error(struct sock *sk, int err, struct flowi6 *fl6,
+			     u32 info);
+
+/* main6.c */
+int altudp6_init(int protocol, struct proto *prot4);
+void altudp6_exit(void);
 
 /* output.c */
 int altudp_send_skb(struct sk_buff *skb, struct flowi4 *fl4,

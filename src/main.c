@@ -4,6 +4,8 @@
  *
  *	socket(AF_INET, SOCK_DGRAM, IPPROTO_ALTUDP)
  *
+ * (main6.c registers the IPv6 one.)
+ *
  * The struct proto is a copy of the kernel's udp_prot, so binding, hashing,
  * reception, ICMP errors, poll and diag are the kernel's UDP.  What sends
  * is replaced: sendmsg, the UDP_CORK push of setsockopt, sendpage and
@@ -252,12 +254,18 @@ static int __init altudp_init(void)
 	if (err)
 		goto err_stats;
 
+	err = altudp6_init(protocol, &altudp_prot);
+	if (err)
+		goto err_proto;
+
 	altudp_protosw.protocol = protocol;
 	inet_register_protosw(&altudp_protosw);
 
-	pr_info("IPv4 UDP over socket protocol %d\n", protocol);
+	pr_info("UDP over socket protocol %d\n", protocol);
 	return 0;
 
+err_proto:
+	proto_unregister(&altudp_prot);
 err_stats:
 	altudp_stats_exit();
 	return err;
@@ -266,6 +274,7 @@ err_stats:
 static void __exit altudp_exit(void)
 {
 	inet_unregister_protosw(&altudp_protosw);
+	altudp6_exit();
 	proto_unregister(&altudp_prot);
 	altudp_stats_exit();
 }
@@ -274,8 +283,9 @@ module_init(altudp_init);
 module_exit(altudp_exit);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("IPv4 UDP sockets with their own transmit path");
+MODULE_DESCRIPTION("IPv4 and IPv6 UDP sockets with their own transmit path");
 MODULE_AUTHOR("The altudp authors");
 MODULE_VERSION(ALTUDP_VERSION);
 /* A literal type: the alias macro stringifies its arguments. */
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_ALTUDP, 2 /* SOCK_DGRAM */);
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_ALTUDP, 2 /* SOCK_DGRAM */);

@@ -4,6 +4,8 @@
  *   sendmsg -> route -> setup_cork -> append_alloc (each new skb of the
  *   append loop) / append_copy (each fill of the tail skb in place) ->
  *   make_skb -> send_skb -> local_out -> xmit
+ * IPv6 sends fire sendmsg6, route6 and make_skb6 in place of the three
+ * whose fields are IPv4 addresses or header fields, and the others as is.
  * A disabled event costs a static branch; its fields are read only when
  * it is enabled.
  */
@@ -15,12 +17,14 @@
 
 #include <linux/in.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
 #include <linux/sock_diag.h>
 #include <linux/tracepoint.h>
 #include <linux/udp.h>
 #include <net/inet_sock.h>
+#include <net/ip6_fib.h>
 #include <net/route.h>
 #include <net/sock.h>
 
@@ -292,6 +296,100 @@ TRACE_EVENT(altudp_xmit,
 		__entry->err = err;
 	),
 	TP_printk("dst_output=%d", __entry->err)
+);
+
+/* IPv6: the events of the stages whose fields are addresses or headers */
+TRACE_EVENT(altudp_sendmsg6,
+	TP_PROTO(struct sock *sk, struct msghdr *msg, size_t len, int corked),
+	TP_ARGS(sk, msg, len, corked),
+	TP_STRUCT__entry(
+		__field(u64, cookie)
+		__field(unsigned long, ino)
+		__field(size_t, len)
+		__field(unsigned int, flags)
+		__array(u8, daddr, 16)
+		__field(u16, dport)
+		__field(int, corked)
+		__field(int, pending)
+	),
+	TP_fast_assign(
+		const struct sockaddr_in6 *sin6 = msg->msg_name;
+		u32 cookie[2];
+
+		sock_diag_save_cookie(sk, cookie);
+		__entry->cookie = (u64)cookie[1] << 32 | cookie[0];
+		__entry->ino = altudp_trace_ino(sk);
+		__entry->len = len;
+		__entry->flags = msg->msg_flags;
+		if (sin6 && msg->msg_namelen >= SIN6_LEN_RFC2133 &&
+		    sin6->sin6_family == AF_INET6) {
+			memcpy(__entry->daddr, &sin6->sin6_addr, 16);
+			__entry->dport = ntohs(sin6->sin6_port);
+		} else {
+			memcpy(__entry->daddr, &sk->sk_v6_daddr, 16);
+			__entry->dport = ntohs(inet_sk(sk)->inet_dport);
+		}
+		__entry->corked = corked;
+		__entry->pending = READ_ONCE(udp_sk(sk)->pending);
+	),
+	TP_printk("cookie=%llu ino=%lu len=%zu flags=%#x dst=[%pI6c]:%u corked=%d pending=%d",
+		  __entry->cookie, __entry->ino, __entry->len, __entry->flags,
+		  __entry->daddr, __entry->dport, __entry->corked,
+		  __entry->pending)
+);
+
+TRACE_EVENT(altudp_route6,
+	TP_PROTO(struct sock *sk, struct flowi6 *fl6, struct dst_entry *dst),
+	TP_ARGS(sk, fl6, dst),
+	TP_STRUCT__entry(
+		__field(int, oif)
+		__array(u8, saddr, 16)
+		__array(u8, daddr, 16)
+		__field(unsigned int, mtu)
+	),
+	TP_fast_assign(
+		__entry->oif = dst->dev ? dst->dev->ifindex : 0;
+		memcpy(__entry->saddr, &fl6->saddr, 16);
+		memcpy(__entry->daddr, &fl6->daddr, 16);
+		__entry->mtu = dst_mtu(dst);
+	),
+	TP_printk("oif=%d src=%pI6c dst=%pI6c mtu=%u",
+		  __entry->oif, __entry->saddr, __entry->daddr, __entry->mtu)
+);
+
+TRACE_EVENT(altudp_make_skb6,
+	TP_PROTO(struct sk_buff *skb),
+	TP_ARGS(skb),
+	TP_STRUCT__entry(
+		__field(unsigned int, len)
+		__field(unsigned int, data_len)
+		__field(unsigned int, nr_frags)
+		__field(unsigned int, nr_fraglist)
+		__field(u32, flowlabel)
+		__field(u8, tclass)
+		__field(u8, hop_limit)
+		__field(u8, nexthdr)
+	),
+	TP_fast_assign(
+		const struct ipv6hdr *hdr = ipv6_hdr(skb);
+		struct sk_buff *frag;
+		unsigned int n = 0;
+
+		skb_walk_frags(skb, frag)
+			n++;
+		__entry->len = skb->len;
+		__entry->data_len = skb->data_len;
+		__entry->nr_frags = skb_shinfo(skb)->nr_frags;
+		__entry->nr_fraglist = n;
+		__entry->flowlabel = ntohl(ip6_flowlabel(hdr));
+		__entry->tclass = ip6_tclass(ip6_flowinfo(hdr));
+		__entry->hop_limit = hdr->hop_limit;
+		__entry->nexthdr = hdr->nexthdr;
+	),
+	TP_printk("len=%u data_len=%u frags=%u frag_list=%u flowlabel=%#x tclass=%#x hlim=%u nexthdr=%u",
+		  __entry->len, __entry->data_len, __entry->nr_frags,
+		  __entry->nr_fraglist, __entry->flowlabel, __entry->tclass,
+		  __entry->hop_limit, __entry->nexthdr)
 );
 
 #endif /* _ALTUDP_TRACE_H */

@@ -19,11 +19,14 @@
  * each record line belongs to the right call in both runs.
  *
  * Hand-written scenarios cover each transmit path; a seeded generator draws
- * random sequences.  Must run as root, inside the test VM.
+ * random sequences.  Must run as root, inside the test VM.  With --inet6,
+ * both sockets are AF_INET6 ones (bound to ::) sending to the same
+ * destinations v4-mapped: what udpv6_sendmsg() hands to the IPv4 path,
+ * the IP-level options and cmsgs of an IPv6 socket, the IPv6 error queue.
  *
  *   altudp_diff [--proto P] [--seed N] [--count N] [--scenarios|--no-scenarios]
  *               [--only NAME] [--max-report N] [--stop-on-diff] [--verbose]
- *               [--list]
+ *               [--list] [--inet6]
  *
  * A random sequence N alone: altudp_diff --seed N --count 1 --no-scenarios.
  * --proto 0 runs native UDP against itself ("altudp" in the report is the
@@ -111,7 +114,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: altudp_diff [--proto P] [--seed N] [--count N]\n"
 		"                   [--scenarios|--no-scenarios] [--only NAME]\n"
-		"                   [--max-report N] [--stop-on-diff] [--verbose] [--list]\n");
+		"                   [--max-report N] [--stop-on-diff] [--verbose] [--list]\n"
+		"                   [--inet6]\n");
 	exit(2);
 }
 
@@ -148,15 +152,16 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 
 	for (i = 0; i < count; i++) {
 		memset(&s, 0, sizeof(s));
-		snprintf(name, sizeof(name), "seed %" PRIu64, seed + i);
+		snprintf(name, sizeof(name), "seed %" PRIu64 "%s", seed + i,
+			 family == AF_INET6 ? " inet6" : "");
 		s.name = name;
 		gen_seq(seed + i, &s);
 		r = diff_one(&s, proto, reported < max_report);
 		if (!r)
 			continue;
 		if (reported++ < max_report)
-			printf("#   replay: %s --seed %" PRIu64 " --count 1 --no-scenarios%s\n",
-			       prog, seed + i, " --verbose");
+			printf("#   replay: %s --seed %" PRIu64 " --count 1 --no-scenarios%s%s\n",
+			       prog, seed + i, " --verbose", family == AF_INET6 ? " --inet6" : "");
 		if (r > 0)
 			differ++;
 		else
@@ -170,7 +175,8 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 	printf("# random: seeds %" PRIu64 "..%" PRIu64 ": %d sequences ran, %d differed, %d runner errors, %.1f s (%.1f sequences/s)\n",
 	       seed, seed + i - 1, i, differ, errors, dt, i / dt);
 	tap(!differ && !errors,
-	    "random: %d sequences from seed %" PRIu64 ", %d differed%s", i,
+	    "random%s: %d sequences from seed %" PRIu64 ", %d differed%s",
+	    family == AF_INET6 ? " (AF_INET6, v4-mapped)" : "", i,
 	    seed, differ, errors ? ", runner errors" : "");
 }
 
@@ -178,7 +184,7 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 1;
 	int proto = -1, count = 500, do_scn = 1, max_report = 3, stop = 0;
-	int list = 0, i;
+	int list = 0, inet6 = 0, i;
 	const char *only = NULL;
 	const struct test_opt opts[] = {
 		{ "proto", ARG_INT, &proto },
@@ -191,6 +197,7 @@ int main(int argc, char **argv)
 		{ "stop-on-diff", ARG_SET, &stop },
 		{ "verbose", ARG_SET, &verbose },
 		{ "list", ARG_SET, &list },
+		{ "inet6", ARG_SET, &inet6 },
 		{ }
 	};
 	cpu_set_t cpus;
@@ -221,10 +228,12 @@ int main(int argc, char **argv)
 	CPU_ZERO(&cpus);
 	CPU_SET(sched_getcpu(), &cpus);
 	sched_setaffinity(0, sizeof(cpus), &cpus);
+	if (inet6)
+		family = AF_INET6;
 	setup();
-	printf("# %s protocol %d against UDP; namespaces %s, %s\n",
+	printf("# %s protocol %d against UDP%s; namespaces %s, %s\n",
 	       proto ? "altudp" : "native UDP (runner self-check),", proto,
-	       ns_a, ns_b);
+	       inet6 ? ", AF_INET6 sockets to v4-mapped destinations" : "", ns_a, ns_b);
 
 	if (do_scn)
 		run_scenarios(proto, only);

@@ -231,7 +231,8 @@ void log_errqueue(struct log *l, int call, int fd)
 			size_t dl = c->cmsg_len - CMSG_LEN(0);
 
 			logp(l, " cmsg(%d,%d)", c->cmsg_level, c->cmsg_type);
-			if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) {
+			if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+			    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
 				struct sock_extended_err *e = (void *)d;
 				struct sockaddr_in *off =
 					(void *)SO_EE_OFFENDER(e);

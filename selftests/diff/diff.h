@@ -175,6 +175,10 @@ void log_errqueue(struct log *l, int call, int fd);
 /* Why the last run() failed. */
 extern char run_error[64];
 
+/* AF_INET, or AF_INET6: the sockets are IPv6 ones sending to v4-mapped
+ * destinations.
+ */
+extern int family;
 int run(const struct seq *s, int proto, struct log *l);
 
 /* ------------------------------------------------------------- record.c */

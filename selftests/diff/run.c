@@ -64,10 +64,41 @@ static void read_snmp(long long *v, int *nv, char names[][48])
 	fclose(f);
 }
 
-static void make_addr(int dest, int nmode, struct sockaddr_in *sin,
+int family = AF_INET;
+
+/* dest as an IPv4 sockaddr, or with family AF_INET6 a v4-mapped IPv6 one
+ * (NM_INET6, the wrong family, is then AF_INET); nmode breaks it.
+ */
+static void make_addr(int dest, int nmode, struct sockaddr_storage *ss,
 		      socklen_t *len)
 {
-	memset(sin, 0, sizeof(*sin));
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(dests[dest].port);
+		sin6->sin6_addr.s6_addr[10] = 0xff;
+		sin6->sin6_addr.s6_addr[11] = 0xff;
+		inet_pton(AF_INET, dests[dest].addr, &sin6->sin6_addr.s6_addr[12]);
+		*len = sizeof(*sin6);
+		switch (nmode) {
+		case NM_SHORT:
+			*len = 8;
+			break;
+		case NM_INET6:
+			sin6->sin6_family = AF_INET;
+			break;
+		case NM_UNSPEC:
+			sin6->sin6_family = AF_UNSPEC;
+			break;
+		case NM_PORT0:
+			sin6->sin6_port = 0;
+			break;
+		}
+		return;
+	}
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(dests[dest].port);
 	inet_pton(AF_INET, dests[dest].addr, &sin->sin_addr);
@@ -90,15 +121,18 @@ static void make_addr(int dest, int nmode, struct sockaddr_in *sin,
 
 static int open_sock(int proto)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM, proto);
+	struct sockaddr_in6 any6 = { .sin6_family = AF_INET6, .sin6_port = htons(SPORT) };
+	int fd = socket(family, SOCK_DGRAM, proto);
 
 	/*
 	 * A fixed source port so that the frames can be equal; a send
 	 * timeout so that a send that waits for buffer space that nothing
 	 * frees (a cork past SO_SNDBUF) ends with EAGAIN in both runs.
 	 */
-	if (fd < 0 || sock_bind(fd, NULL, SPORT) || sock_set_sndtimeo(fd, 20000))
-		die("socket(%d): %s", proto, strerror(errno));
+	if (fd < 0 || (family == AF_INET6 ?
+		       bind(fd, (struct sockaddr *)&any6, sizeof(any6)) :
+		       sock_bind(fd, NULL, SPORT)) || sock_set_sndtimeo(fd, 20000))
+		die("socket(%d, %d): %s", family, proto, strerror(errno));
 	return fd;
 }
 
@@ -108,7 +142,7 @@ static ssize_t do_send(int fd, const struct op *o)
 		char buf[512];
 		struct cmsghdr align;
 	} ctl;
-	struct sockaddr_in sin;
+	struct sockaddr_storage sin;
 	struct iovec iov[4];
 	struct msghdr m;
 	struct cmsghdr *c;
@@ -207,7 +241,7 @@ int run(const struct seq *s, int proto, struct log *l)
 	fd = open_sock(proto);
 	for (i = 0; i < s->nops; i++) {
 		const struct op *o = &s->ops[i];
-		struct sockaddr_in sin;
+		struct sockaddr_storage sin;
 		unsigned char val[64];
 		socklen_t len = 0;
 		char d[1024];
@@ -238,8 +272,10 @@ int run(const struct seq *s, int proto, struct log *l)
 			break;
 		case K_DISCONNECT:
 			memset(&sin, 0, sizeof(sin));
-			sin.sin_family = AF_UNSPEC;
-			ret = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+			sin.ss_family = AF_UNSPEC;
+			ret = connect(fd, (struct sockaddr *)&sin,
+				      family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+							   sizeof(struct sockaddr_in));
 			break;
 		case K_MTU:
 			ret = set_mtu(IF_A, o->arg);

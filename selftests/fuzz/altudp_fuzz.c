@@ -2,14 +2,18 @@
 /*
  * altudp_fuzz: seeded random sequences of socket calls on altudp sockets.
  *
- * A sequence opens an altudp socket and makes up to --ops random calls on
- * it: sendmsg/sendto/sendmmsg with random lengths, iovec shapes, flags,
- * destinations and well- or ill-formed control messages of every level;
+ * A sequence opens an altudp socket, IPv4 or (where the module has them)
+ * IPv6, and makes up to --ops random calls on it: sendmsg/sendto/sendmmsg
+ * with random lengths, iovec shapes, flags, destinations (IPv6 ones,
+ * v4-mapped, link-local with scopes, IPv4 ones on an IPv6 socket) and
+ * well- or ill-formed control messages of every level, IPv6 extension
+ * headers among them;
  * setsockopt/getsockopt with random levels, names, lengths and values;
  * connect, disconnect (AF_UNSPEC), bind, shutdown, error queue reads,
- * ioctls, close and reopen.  Meanwhile another thread changes IP_OPTIONS,
- * UDP_CORK, UDP_SEGMENT, the connection and sends on the same socket, and
- * sometimes closes it.  Sequence i of --seed S has seed S + i, so
+ * ioctls, close and reopen.  Meanwhile another thread changes IP_OPTIONS
+ * (IPv6 sockets: extension headers, IPV6_MTU, IPV6_ADDRFORM), UDP_CORK,
+ * UDP_SEGMENT, the connection and sends on the same socket, and sometimes
+ * closes it.  Sequence i of --seed S has seed S + i, so
  * "--seed S+i --count 1" replays it (the racing thread aside).
  *
  * The sequences run in a child process.  A failure is the child dying of a
@@ -17,9 +21,10 @@
  * (a WARN or BUG); it is printed with its seed and a replay command.
  *
  * Usage: altudp_fuzz [--seconds S] [--count N] [--seed S] [--ops N]
- *                    [--dst ADDR] [--proto P]
- * Prints "sequences N calls M (K messages sent)" at the end; exit status 1
- * on a failure.
+ *                    [--dst ADDR] [--src ADDR] [--dst6 ADDR] [--src6 ADDR]
+ *                    [--proto P]
+ * Prints "sequences N (IPv6 N6) calls M (K messages sent)" at the end;
+ * exit status 1 on a failure.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -50,13 +55,16 @@
 
 static struct {
 	struct in_addr dst, src;
+	struct in6_addr dst6, src6;
 	int proto, ops;
+	bool inet6;		/* the module has IPv6 sockets */
 } cfg;
 
 /* What the parent watches: the sequence running and the totals. */
 struct shared {
 	_Atomic uint64_t seed;
 	_Atomic uint64_t sequences;
+	_Atomic uint64_t sequences6;
 	_Atomic uint64_t calls;
 	_Atomic uint64_t sent;
 	_Atomic int failed;
@@ -66,6 +74,7 @@ static struct shared *sh;
 
 static unsigned char data[MAX_LEN];
 static _Atomic int cur_fd = -1;
+static _Atomic int cur_family = AF_INET;
 static atomic_bool stop;
 
 static uint32_t rand_len(struct rng *r)
@@ -150,6 +159,61 @@ static int rand_ipopts(struct rng *r, unsigned char *p, int max)
 	return n;
 }
 
+static void rand_addr(struct rng *r, struct sockaddr_in *sin, socklen_t *len);
+
+/* An IPv6 destination: the peer's, v4-mapped, link-local with a scope,
+ * multicast, loopback, any, or random bytes.
+ */
+static void rand_addr6(struct rng *r, struct sockaddr_in6 *sin6, socklen_t *len)
+{
+	static const char *const other[] = { "::1", "::", "ff02::1", "fe80::1",
+					     "2001:db8::1", "ff0e::1" };
+
+	memset(sin6, 0, sizeof(*sin6));
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(rng_chance(r, 80) ? 5000 : rng_below(r, 3) ?
+				rng_below(r, 65536) : 0);
+	switch (rng_below(r, 12)) {
+	case 0 ... 5:
+		sin6->sin6_addr = cfg.dst6;
+		break;
+	case 6:
+		sin6->sin6_addr = cfg.src6;
+		break;
+	case 7 ... 8:		/* v4-mapped */
+		sin6->sin6_addr.s6_addr[10] = 0xff;
+		sin6->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&sin6->sin6_addr.s6_addr[12], rng_chance(r, 80) ? &cfg.dst : &cfg.src, 4);
+		break;
+	case 9:
+		for (int i = 0; i < 16; i++)
+			sin6->sin6_addr.s6_addr[i] = rng_next(r);
+		break;
+	default:
+		inet_pton(AF_INET6, other[rng_below(r, ARRAY_SIZE(other))], &sin6->sin6_addr);
+	}
+	if (rng_chance(r, 20))
+		sin6->sin6_scope_id = rng_below(r, 5);
+	if (rng_chance(r, 10))
+		sin6->sin6_flowinfo = rng_chance(r, 50) ? htonl(rng_below(r, 1 << 20)) :
+						     (uint32_t)rng_next(r);
+	*len = rng_chance(r, 90) ? (socklen_t)sizeof(*sin6) :
+	       rng_chance(r, 50) ? 24 : (socklen_t)rng_below(r, 33);
+	if (rng_chance(r, 5))
+		sin6->sin6_family = rng_chance(r, 50) ? AF_UNSPEC : AF_INET;
+}
+
+/* A destination for the socket's family; on an IPv6 socket, now and then
+ * an IPv4 sockaddr (udpv6_sendmsg() hands those to udp_sendmsg()).
+ */
+static void rand_name(struct rng *r, struct sockaddr_storage *ss, socklen_t *len)
+{
+	if (atomic_load(&cur_family) == AF_INET6 && rng_chance(r, 90))
+		rand_addr6(r, (struct sockaddr_in6 *)ss, len);
+	else
+		rand_addr(r, (struct sockaddr_in *)ss, len);
+}
+
 static void rand_addr(struct rng *r, struct sockaddr_in *sin, socklen_t *len)
 {
 	static const char *const other[] = { "255.255.255.255", "224.0.0.1",
@@ -193,9 +257,60 @@ static int rand_flags(struct rng *r)
 	return f;
 }
 
+/* An IPv6 extension header of type (for IPV6_RTHDR: a routing header,
+ * mostly type 2 with one address), well-formed or not; its length.
+ */
+static int rand_exthdr(struct rng *r, unsigned char *p, int max, bool rthdr)
+{
+	int n = 8 * (1 + rng_below(r, 4));
+
+	if (rng_chance(r, 10)) {
+		n = rng_below(r, max + 1);
+		for (int k = 0; k < n; k++)
+			p[k] = rng_next(r);
+		return n;
+	}
+	if (rthdr) {
+		n = 24;
+		p[0] = 0;
+		p[1] = rng_chance(r, 80) ? 2 : rng_below(r, 6);
+		p[2] = rng_chance(r, 80) ? 2 : rng_below(r, 5);
+		p[3] = rng_chance(r, 80) ? 1 : rng_below(r, 3);
+		memset(p + 4, 0, 4);
+		memcpy(p + 8, rng_chance(r, 80) ? &cfg.dst6 : &cfg.src6, 16);
+		return n;
+	}
+	if (n > max)
+		n = max & ~7;
+	p[0] = 0;
+	p[1] = rng_chance(r, 90) ? (unsigned char)(n / 8 - 1) : (unsigned char)rng_next(r);
+	for (int k = 2; k < n; ) {	/* PadN, router alert or unknown options */
+		int room = n - k, len = room - 2;
+
+		if (room == 1) {
+			p[k++] = 0;	/* Pad1 */
+			continue;
+		}
+		p[k] = rng_chance(r, 50) ? 1 : rng_chance(r, 50) ? 5 : rng_next(r);
+		if (p[k] == 5 && room >= 4)
+			len = 2;
+		else if (rng_chance(r, 30))
+			len = rng_below(r, len + 1);
+		p[k + 1] = len;
+		memset(p + k + 2, 0, len);
+		k += 2 + len;
+	}
+	return n;
+}
+
 /* Control messages, mostly well-formed, of every level. */
 static size_t rand_cmsgs(struct rng *r, unsigned char *buf, size_t size)
 {
+	static const int sol_ipv6[] = { IPV6_PKTINFO, IPV6_HOPLIMIT, IPV6_TCLASS,
+					IPV6_DONTFRAG, IPV6_HOPOPTS, IPV6_DSTOPTS,
+					IPV6_RTHDR, IPV6_RTHDRDSTOPTS,
+					2 /* IPV6_2292PKTINFO */, 8 /* IPV6_2292HOPLIMIT */,
+					11 /* IPV6_FLOWINFO */, IPV6_NEXTHOP };
 	static const int sol_ip[] = { IP_RETOPTS, IP_PKTINFO, IP_TTL, IP_TOS,
 				      52 /* IP_PROTOCOL */, IP_OPTIONS };
 	static const int sol_socket[] = { 36 /* SO_MARK */, 37 /* SO_TIMESTAMPING */,
@@ -210,10 +325,15 @@ static size_t rand_cmsgs(struct rng *r, unsigned char *buf, size_t size)
 		int level, type;
 		struct cmsghdr *c = (struct cmsghdr *)(buf + used);
 
-		switch (rng_below(r, 8)) {
+		switch (rng_below(r, atomic_load(&cur_family) == AF_INET6 ? 11 : 8)) {
 		case 0 ... 3:
 			level = SOL_IP;
 			type = rng_chance(r, 90) ? sol_ip[rng_below(r, 6)] : (int)rng_below(r, 64);
+			break;
+		case 8 ... 10:
+			level = SOL_IPV6;
+			type = rng_chance(r, 90) ? sol_ipv6[rng_below(r, ARRAY_SIZE(sol_ipv6))] :
+						   (int)rng_below(r, 80);
 			break;
 		case 4 ... 5:
 			level = SOL_SOCKET;
@@ -229,6 +349,25 @@ static size_t rand_cmsgs(struct rng *r, unsigned char *buf, size_t size)
 		}
 		if (level == SOL_IP && type == IP_RETOPTS && rng_chance(r, 80)) {
 			dlen = rand_ipopts(r, d, 40);
+		} else if (level == SOL_IPV6 && rng_chance(r, 80) &&
+			   (type == IPV6_HOPOPTS || type == IPV6_DSTOPTS ||
+			    type == IPV6_RTHDRDSTOPTS || type == IPV6_RTHDR)) {
+			dlen = rand_exthdr(r, d, sizeof(d), type == IPV6_RTHDR);
+		} else if (level == SOL_IPV6 && (type == IPV6_PKTINFO || type == 2) &&
+			   rng_chance(r, 80)) {
+			struct in6_pktinfo pi = { .ipi6_ifindex = rng_below(r, 4) };
+
+			if (rng_chance(r, 50))
+				pi.ipi6_addr = cfg.src6;
+			memcpy(d, &pi, sizeof(pi));
+			dlen = sizeof(pi);
+		} else if (level == SOL_IPV6 && type == IPV6_NEXTHOP && rng_chance(r, 80)) {
+			struct sockaddr_in6 nh;
+			socklen_t nhlen;
+
+			rand_addr6(r, &nh, &nhlen);
+			memcpy(d, &nh, sizeof(nh));
+			dlen = nhlen;
 		} else if (level == SOL_IP && type == IP_PKTINFO && rng_chance(r, 80)) {
 			struct in_pktinfo pi = { .ipi_ifindex = rng_below(r, 4) };
 
@@ -277,7 +416,7 @@ static size_t rand_cmsgs(struct rng *r, unsigned char *buf, size_t size)
 
 /* Per-message storage for sendmsg/sendmmsg. */
 struct msgbuf {
-	struct sockaddr_in name;
+	struct sockaddr_storage name;
 	struct iovec iov[8];
 	unsigned char control[512];
 };
@@ -305,7 +444,7 @@ static void rand_msg(struct rng *r, struct msghdr *m, struct msgbuf *b)
 	m->msg_iov = b->iov;
 	m->msg_iovlen = n;
 	if (rng_chance(r, 80)) {
-		rand_addr(r, &b->name, &namelen);
+		rand_name(r, &b->name, &namelen);
 		m->msg_name = &b->name;
 		m->msg_namelen = namelen;
 	}
@@ -321,10 +460,16 @@ static int pick_fd(void)
 
 static int open_sock(struct rng *r)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM, cfg.proto);
+	int family = cfg.inet6 && rng_chance(r, 50) ? AF_INET6 : AF_INET;
+	int fd = socket(family, SOCK_DGRAM, cfg.proto);
 
 	if (fd < 0)
 		return fd;
+	atomic_store(&cur_family, family);
+	if (family == AF_INET6 && rng_chance(r, 40))
+		sock_set_int(fd, SOL_IPV6, IPV6_RECVERR, 1);
+	if (family == AF_INET6 && rng_chance(r, 20))
+		sock_set_int(fd, SOL_IPV6, IPV6_V6ONLY, 1);
 	/* A send never blocks for long: the fuzzer does not change these. */
 	sock_set_sndtimeo(fd, 200000);
 	if (rng_chance(r, 60))
@@ -355,9 +500,13 @@ static void op_setsockopt(struct rng *r, int fd)
 	unsigned char v[256];
 	int level, name, len, i = rand_int(r);
 
-	switch (rng_below(r, 6)) {
+	switch (rng_below(r, atomic_load(&cur_family) == AF_INET6 ? 8 : 6)) {
 	case 0 ... 1:
 		level = SOL_SOCKET;
+		name = rng_below(r, 80);
+		break;
+	case 6 ... 7:
+		level = SOL_IPV6;
 		name = rng_below(r, 80);
 		break;
 	case 2 ... 3:
@@ -377,6 +526,10 @@ static void op_setsockopt(struct rng *r, int fd)
 		return;
 	if (level == SOL_IP && name == IP_OPTIONS && rng_chance(r, 80)) {
 		len = rand_ipopts(r, v, 40);
+	} else if (level == SOL_IPV6 && rng_chance(r, 80) &&
+		   (name == IPV6_HOPOPTS || name == IPV6_DSTOPTS ||
+		    name == IPV6_RTHDRDSTOPTS || name == IPV6_RTHDR)) {
+		len = rand_exthdr(r, v, sizeof(v), name == IPV6_RTHDR);
 	} else if (rng_chance(r, 70)) {
 		memcpy(v, &i, 4);
 		len = rng_chance(r, 90) ? 4 : rng_below(r, 9);
@@ -392,8 +545,9 @@ static void op_getsockopt(struct rng *r, int fd)
 {
 	unsigned char v[512];
 	socklen_t len = rng_chance(r, 80) ? 4 : rng_below(r, 300);
-	int level = rng_chance(r, 80) ? (int[]){ SOL_SOCKET, SOL_IP, SOL_UDP }[rng_below(r, 3)] :
-				    (int)rng_below(r, 300);
+	int level = rng_chance(r, 80) ?
+		    (int[]){ SOL_SOCKET, SOL_IP, SOL_UDP, SOL_IPV6 }[rng_below(r, 4)] :
+		    (int)rng_below(r, 300);
 
 	getsockopt(fd, level, rng_below(r, 90), v, &len);
 }
@@ -412,12 +566,12 @@ static void op_send(struct rng *r, int fd)
 		ok = sendmsg(fd, &mm[0].msg_hdr, flags) >= 0;
 		break;
 	case 4: {
-		struct sockaddr_in sin;
+		struct sockaddr_storage ss;
 		socklen_t len;
 
-		rand_addr(r, &sin, &len);
+		rand_name(r, &ss, &len);
 		ok = sendto(fd, data, rand_len(r), flags,
-			    rng_chance(r, 85) ? (void *)&sin : NULL, len) >= 0;
+			    rng_chance(r, 85) ? (void *)&ss : NULL, len) >= 0;
 		break;
 	}
 	default:
@@ -432,21 +586,31 @@ static void op_send(struct rng *r, int fd)
 
 static void op_connect(struct rng *r, int fd)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_storage ss;
 	socklen_t len;
 
-	rand_addr(r, &sin, &len);
+	rand_name(r, &ss, &len);
 	if (rng_chance(r, 30))
-		sin.sin_family = AF_UNSPEC;	/* disconnect */
-	connect(fd, (struct sockaddr *)&sin, len);
+		ss.ss_family = AF_UNSPEC;	/* disconnect */
+	connect(fd, (struct sockaddr *)&ss, len);
 }
 
 static void op_bind(struct rng *r, int fd)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	uint16_t port = rng_chance(r, 50) ? 0 : htons(1024 + rng_below(r, 64));
 
+	if (atomic_load(&cur_family) == AF_INET6) {
+		if (rng_chance(r, 50))
+			sin6.sin6_addr = cfg.src6;
+		sin6.sin6_port = port;
+		bind(fd, (struct sockaddr *)&sin6,
+		     rng_chance(r, 95) ? sizeof(sin6) : (size_t)rng_below(r, 30));
+		return;
+	}
 	sin.sin_addr = rng_chance(r, 50) ? cfg.src : (struct in_addr){ 0 };
-	sin.sin_port = rng_chance(r, 50) ? 0 : htons(1024 + rng_below(r, 64));
+	sin.sin_port = port;
 	bind(fd, (struct sockaddr *)&sin,
 	     rng_chance(r, 95) ? sizeof(sin) : (size_t)rng_below(r, 20));
 }
@@ -480,7 +644,7 @@ static void *racer(void *arg)
 {
 	struct rng r = { *(uint64_t *)arg ^ 0x5bd1e995 };
 	int close_at = rng_chance(&r, 10) ? (int)rng_below(&r, 200) : -1;
-	unsigned char opts[40];
+	unsigned char opts[64];
 	int i = 0, v;
 
 	while (!atomic_load(&stop)) {
@@ -490,10 +654,24 @@ static void *racer(void *arg)
 			close_fd();
 			break;
 		}
-		switch (rng_below(&r, 7)) {
+		switch (rng_below(&r, atomic_load(&cur_family) == AF_INET6 ? 9 : 7)) {
 		case 0 ... 1:
 			v = rand_ipopts(&r, opts, 40);
 			setsockopt(fd, SOL_IP, IP_OPTIONS, opts, v);
+			break;
+		case 7:
+			v = rand_exthdr(&r, opts, sizeof(opts), false);
+			setsockopt(fd, SOL_IPV6, rng_chance(&r, 50) ? IPV6_HOPOPTS : IPV6_DSTOPTS,
+				   opts, rng_chance(&r, 20) ? 0 : v);
+			break;
+		case 8:
+			if (rng_chance(&r, 5)) {
+				v = AF_INET;
+				setsockopt(fd, SOL_IPV6, IPV6_ADDRFORM, &v, sizeof(v));
+			} else {
+				v = rng_chance(&r, 50) ? 1280 + rng_below(&r, 9000) : rand_int(&r);
+				setsockopt(fd, SOL_IPV6, IPV6_MTU, &v, sizeof(v));
+			}
 			break;
 		case 2:
 			v = rng_below(&r, 2);
@@ -578,6 +756,8 @@ static void child(uint64_t seed, uint64_t count, double seconds)
 		atomic_store(&sh->seed, seed + i);
 		sequence(seed + i);
 		atomic_fetch_add(&sh->sequences, 1);
+		if (atomic_load(&cur_family) == AF_INET6)
+			atomic_fetch_add(&sh->sequences6, 1);
 		if (tainted() != taint) {
 			snprintf(sh->why, sizeof(sh->why),
 				 "kernel taint changed from %lu to %lu (WARN or BUG)",
@@ -592,7 +772,8 @@ static void child(uint64_t seed, uint64_t count, double seconds)
 static void usage(void)
 {
 	die("usage: altudp_fuzz [--seconds S] [--count N] [--seed S] [--ops N]\n"
-	    "                   [--dst ADDR] [--src ADDR] [--proto P]");
+	    "                   [--dst ADDR] [--src ADDR] [--dst6 ADDR] [--src6 ADDR]\n"
+	    "                   [--proto P]");
 }
 
 int main(int argc, char **argv)
@@ -600,6 +781,7 @@ int main(int argc, char **argv)
 	uint64_t seed = (uint64_t)time(NULL) * 1000003 ^ getpid(), count = 0, last = 0;
 	double seconds = 10, stuck_since;
 	const char *dst = "10.99.1.2", *src = "10.99.1.1";
+	const char *dst6 = "fd00:99:1::2", *src6 = "fd00:99:1::1";
 	int status;
 	const struct test_opt opts[] = {
 		{ "seconds", ARG_DOUBLE, &seconds },
@@ -608,6 +790,8 @@ int main(int argc, char **argv)
 		{ "ops", ARG_INT, &cfg.ops },
 		{ "dst", ARG_STR, &dst },
 		{ "src", ARG_STR, &src },
+		{ "dst6", ARG_STR, &dst6 },
+		{ "src6", ARG_STR, &src6 },
 		{ "proto", ARG_INT, &cfg.proto },
 		{ }
 	};
@@ -622,16 +806,22 @@ int main(int argc, char **argv)
 	if (cfg.proto < 0)
 		die("altudp_fuzz: altudp is not loaded");
 	if (inet_pton(AF_INET, dst, &cfg.dst) != 1 || inet_pton(AF_INET, src, &cfg.src) != 1 ||
-	    cfg.ops < 1)
+	    inet_pton(AF_INET6, dst6, &cfg.dst6) != 1 ||
+	    inet_pton(AF_INET6, src6, &cfg.src6) != 1 || cfg.ops < 1)
 		usage();
+	status = socket(AF_INET6, SOCK_DGRAM, cfg.proto);
+	cfg.inet6 = status >= 0;
+	if (status >= 0)
+		close(status);
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = i * 7;
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		die_errno("mmap");
-	printf("seed %" PRIu64 ", %s %g, protocol %d, %s -> %s\n", seed,
-	       count ? "count" : "seconds", count ? (double)count : seconds, cfg.proto, src, dst);
+	printf("seed %" PRIu64 ", %s %g, protocol %d, %s -> %s, %s\n", seed,
+	       count ? "count" : "seconds", count ? (double)count : seconds, cfg.proto, src, dst,
+	       cfg.inet6 ? "IPv6 too" : "no IPv6 socket");
 	fflush(stdout);
 
 	pid = fork();
@@ -662,12 +852,15 @@ int main(int argc, char **argv)
 			 WTERMSIG(status));
 		atomic_store(&sh->failed, 1);
 	}
-	printf("sequences %" PRIu64 " calls %" PRIu64 " (%" PRIu64 " messages sent)\n",
-	       atomic_load(&sh->sequences), atomic_load(&sh->calls), atomic_load(&sh->sent));
+	printf("sequences %" PRIu64 " (IPv6 %" PRIu64 ") calls %" PRIu64
+	       " (%" PRIu64 " messages sent)\n",
+	       atomic_load(&sh->sequences), atomic_load(&sh->sequences6),
+	       atomic_load(&sh->calls), atomic_load(&sh->sent));
 	if (atomic_load(&sh->failed)) {
 		printf("FAIL seed %" PRIu64 ": %s\n", atomic_load(&sh->seed), sh->why);
-		printf("replay: %s --seed %" PRIu64 " --count 1 --ops %d --dst %s --src %s --proto %d\n",
-		       argv[0], atomic_load(&sh->seed), cfg.ops, dst, src, cfg.proto);
+		printf("replay: %s --seed %" PRIu64
+		       " --count 1 --ops %d --dst %s --src %s --dst6 %s --src6 %s --proto %d\n",
+		       argv[0], atomic_load(&sh->seed), cfg.ops, dst, src, dst6, src6, cfg.proto);
 		return 1;
 	}
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;

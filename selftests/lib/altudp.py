@@ -11,21 +11,28 @@ Network namespaces, which exist only inside the test VM:
 
     with Netns() as ns:        # altudp-<test>-<pid>-a and -b, veth joined,
         ...                    # ns.addr_a 10.99.1.1/24, ns.addr_b 10.99.1.2/24
+    Netns(ipv6=True)           # also ns.addr6_a fd00:99:1::1/64, ns.addr6_b
+                               # fd00:99:1::2/64, each side's neighbour pinned
         sock = run_in(ns.a, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
 
 run_in(ns, fn, *args) calls fn in a thread that has joined the namespace;
 sockets it creates stay in that namespace.
 
 The module: module_loaded(), altudp_protocol(), require_module(),
-module_file() (ALTUDP_KO, or the installed module's file).
+module_file() (ALTUDP_KO, or the installed module's file),
+has_family(family), require_family(family): whether the module has a
+socket of that family, skipping the test when not.
 """
 
 import ctypes
+import errno
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
+import time
 
 _TESTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # A copy made by make -C selftests install (lib/installed) carries what
@@ -113,16 +120,39 @@ def ns_exec(ns, *cmd, check=True, **kw):
                           capture_output=True, text=True, **kw)
 
 
-class Netns:
-    """Two namespaces joined by a veth pair, removed on exit."""
+# IPv6 settings of a namespace made with ipv6=True, before its links: no
+# duplicate address detection (an address is usable at once), no router
+# solicitations, and MLD reports sent within a millisecond of a join rather
+# than up to a second later, so that no ICMPv6 of the namespace's own
+# lands in the middle of a test's counters.
+IPV6_QUIET = (("accept_dad", 0), ("router_solicitations", 0),
+              ("mldv1_unsolicited_report_interval", 1),
+              ("mldv2_unsolicited_report_interval", 1))
 
-    def __init__(self, n=1):
+
+def sysctl_write(ns, name, value):
+    """Writes /proc/sys/NAME (slashes) in namespace ns."""
+    def write():
+        with open("/proc/sys/" + name, "w") as f:
+            f.write(str(value))
+    run_in(ns, write)
+
+
+class Netns:
+    """Two namespaces joined by a veth pair, removed on exit; with ipv6,
+    IPv6 addresses too (IPV6_QUIET), and each end's neighbour entry for
+    the other's addresses permanent: no neighbour solicitation moves the
+    ICMPv6 and Ip6 counters of one sender's run and not the other's."""
+
+    def __init__(self, n=1, ipv6=False):
         tag = "altudp-%s-%d" % (TEST_NAME, os.getpid())
         if n != 1:
             tag += "-%d" % n
         self.a, self.b = tag + "-a", tag + "-b"
         self.if_a, self.if_b = "veth-a", "veth-b"
         self.addr_a, self.addr_b = "10.99.%d.1" % n, "10.99.%d.2" % n
+        self.ipv6 = ipv6
+        self.addr6_a, self.addr6_b = "fd00:99:%d::1" % n, "fd00:99:%d::2" % n
         self._made = []
 
     def __enter__(self):
@@ -130,6 +160,9 @@ class Netns:
             for ns in (self.a, self.b):
                 ip("netns", "add", ns)
                 self._made.append(ns)
+                for key, val in IPV6_QUIET if self.ipv6 else ():
+                    for conf in ("all", "default"):
+                        sysctl_write(ns, "net/ipv6/conf/%s/%s" % (conf, key), val)
             ip("link", "add", self.if_a, "netns", self.a, "type", "veth",
                "peer", "name", self.if_b, "netns", self.b)
             for ns, dev, addr in ((self.a, self.if_a, self.addr_a),
@@ -137,6 +170,8 @@ class Netns:
                 ip("-n", ns, "addr", "add", addr + "/24", "dev", dev)
                 ip("-n", ns, "link", "set", "lo", "up")
                 ip("-n", ns, "link", "set", dev, "up")
+            if self.ipv6:
+                self._ipv6()
         except BaseException:
             self.__exit__(None, None, None)
             raise
@@ -146,6 +181,31 @@ class Netns:
         for ns in reversed(self._made):
             ip("netns", "del", ns, check=False)
         self._made = []
+
+    def mac(self, ns, dev):
+        return ip("-n", ns, "-br", "link", "show", dev).stdout.split()[2]
+
+    def lladdr(self, ns, dev):
+        """The link-local IPv6 address of dev in ns (made once the link
+        has carrier, which may take a moment)."""
+        end = time.monotonic() + 5
+        while True:
+            out = ip("-n", ns, "-6", "-br", "addr", "show", "dev", dev, "scope", "link").stdout
+            if len(out.split()) > 2 or time.monotonic() > end:
+                return out.split()[2].split("/")[0]
+            time.sleep(0.02)
+
+    def _ipv6(self):
+        ends = ((self.a, self.if_a, self.addr6_a), (self.b, self.if_b, self.addr6_b))
+        for ns, dev, addr in ends:
+            ip("-n", ns, "addr", "add", addr + "/64", "dev", dev, "nodad")
+        for (ns, dev, _), (pns, pdev, paddr) in zip(ends, ends[::-1]):
+            mac = self.mac(pns, pdev)
+            for addr in (paddr, self.lladdr(pns, pdev)):
+                ip("-n", ns, "-6", "neigh", "replace", addr, "lladdr", mac,
+                   "dev", dev, "nud", "permanent")
+        # The reports of the groups joined above, at most a few ms away.
+        time.sleep(0.1)
 
 
 _libc = None
@@ -231,7 +291,45 @@ def require_module():
         skip_all("altudp module not loaded")
 
 
+def has_family(family):
+    """None when the module gives SOCK_DGRAM sockets of family (or with
+    ALTUDP_SELFCMP=1, txcmp.kinds()), else why not."""
+    if os.environ.get("ALTUDP_SELFCMP") == "1":
+        return None
+    if not module_loaded():
+        return "altudp module not loaded"
+    try:
+        socket.socket(family, socket.SOCK_DGRAM, altudp_protocol()).close()
+    except OSError as e:
+        if e.errno in (errno.EPROTONOSUPPORT, errno.ESOCKTNOSUPPORT, errno.EAFNOSUPPORT):
+            return "altudp has no %s socket: %s" % (socket.AddressFamily(family).name,
+                                                   os.strerror(e.errno))
+        raise
+    return None
+
+
+def require_family(family):
+    """Skips the whole test when the module gives no SOCK_DGRAM socket of
+    family (an altudp without IPv6: EPROTONOSUPPORT)."""
+    why = has_family(family)
+    if why:
+        skip_all(why)
+
+
 TRACING = "/sys/kernel/tracing"
+
+
+def trace_lines(event, on):
+    """Arm (on=True, clearing the buffer) or read and disarm the altudp
+    trace event named event."""
+    with open("%s/events/altudp/%s/enable" % (TRACING, event), "w") as f:
+        f.write("1" if on else "0")
+    if on:
+        with open(TRACING + "/trace", "w") as f:
+            f.write("")
+        return []
+    with open(TRACING + "/trace") as f:
+        return [line for line in f if event + ":" in line]
 
 
 def _append(path, text):

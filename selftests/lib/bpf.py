@@ -22,7 +22,7 @@ BPF_MAP_CREATE, BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM = 0, 2, 3
 BPF_PROG_LOAD, BPF_PROG_ATTACH, BPF_PROG_DETACH = 5, 8, 9
 MAP_SOCKMAP, MAP_SOCKHASH = 15, 18                      # enum bpf_map_type
 CGROUP_SKB, CGROUP_SOCK_ADDR = 8, 18                    # enum bpf_prog_type
-EGRESS, UDP4_SENDMSG = 1, 14                            # enum bpf_attach_type
+EGRESS, UDP4_SENDMSG, UDP6_SENDMSG = 1, 14, 15          # enum bpf_attach_type
 EXIT = struct.pack("=BBhi", 0x95, 0, 0, 0)
 
 _libc = ctypes.CDLL(None, use_errno=True)

@@ -10,11 +10,13 @@
 #                       test (exit 4).
 # Network namespaces:   ns_pair [N] makes altudp-<test>-<pid>-a and -b
 #                       joined by veth ($IF_A, $IF_B) with 10.99.N.1/24 and
-#                       10.99.N.2/24 ($ADDR_A, $ADDR_B); in_a/in_b CMD run
+#                       10.99.N.2/24 ($ADDR_A, $ADDR_B), fd00:99:N::1/64 and
+#                       fd00:99:N::2/64 ($ADDR6_A, $ADDR6_B); in_a/in_b CMD run
 #                       there.  They exist only inside the test VM and are
 #                       removed on exit (at_exit CMD adds more cleanups).
 # The module:           altudp_loaded, altudp_protocol, require_module,
-#                       sock [N] (socket(AF_INET, SOCK_DGRAM, N)),
+#                       sock [N [inet6]] (socket(AF_INET or AF_INET6,
+#                       SOCK_DGRAM, N)),
 #                       sock_refused DESC N.
 # The kernel:           kasan_enabled.
 # Where things are:     in the source tree, or in a copy made by make -C
@@ -144,7 +146,8 @@ trap _cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# ns_pair [N]: sets NS_A NS_B IF_A IF_B ADDR_A ADDR_B (addresses without /24).
+# ns_pair [N]: sets NS_A NS_B IF_A IF_B ADDR_A ADDR_B ADDR6_A ADDR6_B
+# (addresses without their prefix length).
 ns_pair() {
 	local n=${1:-1} tag
 	tag=altudp-$TEST_NAME-$$
@@ -152,6 +155,7 @@ ns_pair() {
 	NS_A=$tag-a NS_B=$tag-b
 	IF_A=veth-a IF_B=veth-b
 	ADDR_A=10.99.$n.1 ADDR_B=10.99.$n.2
+	ADDR6_A=fd00:99:$n::1 ADDR6_B=fd00:99:$n::2
 	ip netns add "$NS_A" || return
 	at_exit ip netns del "$NS_A"
 	ip netns add "$NS_B" || return
@@ -159,6 +163,8 @@ ns_pair() {
 	ip link add "$IF_A" netns "$NS_A" type veth peer name "$IF_B" netns "$NS_B" &&
 	ip -n "$NS_A" addr add "$ADDR_A/24" dev "$IF_A" &&
 	ip -n "$NS_B" addr add "$ADDR_B/24" dev "$IF_B" &&
+	ip -n "$NS_A" addr add "$ADDR6_A/64" dev "$IF_A" nodad &&
+	ip -n "$NS_B" addr add "$ADDR6_B/64" dev "$IF_B" nodad &&
 	ip -n "$NS_A" link set lo up &&
 	ip -n "$NS_B" link set lo up &&
 	ip -n "$NS_A" link set "$IF_A" up &&
@@ -199,13 +205,16 @@ require_module() {
 	altudp_loaded || skip_all "altudp module not loaded"
 }
 
-# sock [N]: create and close socket(AF_INET, SOCK_DGRAM, N) (default: the
-# altudp protocol); prints 0, or the errno it failed with (status 1).
+# sock [N [inet6]]: create and close socket(AF_INET, SOCK_DGRAM, N)
+# (default: the altudp protocol), or AF_INET6 with inet6; prints 0, or
+# the errno it failed with (status 1).
 sock() {
+	local fam=AF_INET
+	[ "$2" = inet6 ] && fam=AF_INET6
 	python3 -c "
 import socket, sys
 try:
-    socket.socket(socket.AF_INET, socket.SOCK_DGRAM, ${1:-$(altudp_protocol)}).close()
+    socket.socket(socket.$fam, socket.SOCK_DGRAM, ${1:-$(altudp_protocol)}).close()
 except OSError as e:
     print(e.errno); sys.exit(1)
 print(0)"

@@ -4,6 +4,7 @@ an altudp socket and compare what they saw.
 
     KINDS                      (("udp", 0), ("altudp", N)): name and protocol
     new_sock(ns, proto)        a SOCK_DGRAM socket made in namespace ns
+                               (family=socket.AF_INET6: an IPv6 one)
     add_veth(...)              one more veth pair between namespaces
     raw_sendmsg(s, ...)        sendmsg(2) with arbitrary name and control bytes
     raw_sendto(s, ...)         sendto(2) with an address of any length
@@ -11,10 +12,12 @@ an altudp socket and compare what they saw.
     cmsg(level, type, data)    one control message, cmsg_len settable
     recv_errqueue(s)           the error queue as comparable tuples
     net_file(ns, name)         /proc/net/<name> as seen in ns
-    snmp(ns), altudp_stats(ns) counters of /proc/net/snmp, /proc/net/altudp
+    snmp(ns), altudp_stats(ns) counters of /proc/net/snmp (with /proc/net/snmp6's
+                               as "Ip6", "Udp6", ...), /proc/net/altudp
     sock_counts(ns)            sockstat's UDP inuse, /proc/net/protocols' ALTUDP sockets
-    Capture(ns, ifname)        IPv4 frames seen on an interface (AF_PACKET)
-    mask_ip(pkt)               an IPv4 packet with IP ID and checksum zeroed
+    Capture(ns, ifname)        IPv4 (or IPv6) frames seen on an interface (AF_PACKET)
+    mask_ip(pkt)               an IPv4 packet with IP ID and checksum zeroed,
+                               an IPv6 one with its fragment headers' id zeroed
 """
 
 import ctypes
@@ -25,7 +28,8 @@ import socket
 import struct
 import time
 
-from altudp import altudp_protocol, ip, run_in
+from altudp import ip, run_in
+from txcmp import ETHERTYPE, SNMP6_KEY, ipv6_exts, ipv6_headers, kinds
 
 # Constants Python's socket module lacks.
 IP_RECVERR = 11
@@ -34,6 +38,7 @@ IP_PMTUDISC_DO = 2
 IP_RETOPTS = 7
 IP_PKTINFO = 8
 IP_RECVTTL = 12
+IPV6_RECVERR = 25
 SO_ZEROCOPY = 60
 SO_TXTIME = 61
 SCM_TXTIME = SO_TXTIME
@@ -43,7 +48,7 @@ UDP_CORK = 1
 UDP_SEGMENT = 103
 ETH_P_ALL = 3
 
-KINDS = (("udp", 0), ("altudp", altudp_protocol()))
+KINDS = (("udp", 0), ("altudp", dict(kinds())["altudp"]))
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -56,15 +61,15 @@ def add_veth(ns1, if1, addr1, ns2, if2, addr2):
         ip("-n", ns, "link", "set", dev, "up")
 
 
-def new_sock(ns, proto, type_=socket.SOCK_DGRAM):
-    return run_in(ns, socket.socket, socket.AF_INET, type_, proto)
+def new_sock(ns, proto, type_=socket.SOCK_DGRAM, family=socket.AF_INET):
+    return run_in(ns, socket.socket, family, type_, proto)
 
 
-def bound_sock(ns, proto, port, opts=()):
-    """A datagram socket of proto in ns bound to (0.0.0.0, port), with the
-    (level, name, value) setsockopt triples of opts applied."""
-    s = new_sock(ns, proto)
-    s.bind(("0.0.0.0", port))
+def bound_sock(ns, proto, port, opts=(), family=socket.AF_INET):
+    """A datagram socket of proto in ns bound to (0.0.0.0, port) (or ::),
+    with the (level, name, value) setsockopt triples of opts applied."""
+    s = new_sock(ns, proto, family=family)
+    s.bind(("::" if family == socket.AF_INET6 else "0.0.0.0", port))
     for o in opts:
         s.setsockopt(*o)
     return s
@@ -73,6 +78,12 @@ def bound_sock(ns, proto, port, opts=()):
 def sockaddr_in(addr, port, family=socket.AF_INET):
     return struct.pack("=H", family) + struct.pack("!H", port) + \
         socket.inet_aton(addr) + bytes(8)
+
+
+def sockaddr_in6(addr, port, flowinfo=0, scope_id=0, family=socket.AF_INET6):
+    """struct sockaddr_in6 (28 bytes)."""
+    return struct.pack("=H", family) + struct.pack("!HI", port, flowinfo) + \
+        socket.inet_pton(socket.AF_INET6, addr) + struct.pack("=I", scope_id)
 
 
 def cmsg(level, type_, data, length=None):
@@ -156,9 +167,15 @@ def recv_errqueue(s):
         except BlockingIOError:
             return out
         for level, type_, data in anc:
-            if level == socket.SOL_IP and type_ == IP_RECVERR:
+            if (level, type_) == (socket.SOL_IP, IP_RECVERR):
                 ee = struct.unpack_from("=IBBBBII", data)
                 off = socket.inet_ntoa(data[20:24]) if len(data) >= 24 and data[16:18] != b"\0\0" else None
+                out.append(ee[:4] + ee[5:] + (off, addr[1] if addr else None))
+            elif (level, type_) == (socket.IPPROTO_IPV6, IPV6_RECVERR):
+                ee = struct.unpack_from("=IBBBBII", data)
+                fam = struct.unpack_from("=H", data, 16)[0] if len(data) >= 44 else 0
+                off = socket.inet_ntop(socket.AF_INET6, data[24:40]) if fam == socket.AF_INET6 \
+                    else socket.inet_ntoa(data[20:24]) if fam == socket.AF_INET else None
                 out.append(ee[:4] + ee[5:] + (off, addr[1] if addr else None))
 
 
@@ -171,11 +188,20 @@ def net_file(ns, name):
 
 
 def snmp(ns):
-    """{"Ip": {...}, "Udp": {...}, ...} from /proc/net/snmp."""
+    """{"Ip": {...}, "Udp": {...}, ..., "Ip6": {...}, "Udp6": {...}, ...}
+    from /proc/net/snmp and /proc/net/snmp6."""
     rows, out = net_file(ns, "snmp").splitlines(), {}
     for head, vals in zip(rows[::2], rows[1::2]):
         proto, keys = head.split(":")
         out[proto] = dict(zip(keys.split(), map(int, vals.split(":")[1].split())))
+    try:
+        text = net_file(ns, "snmp6")
+    except FileNotFoundError:
+        return out
+    for line in text.splitlines():
+        m = SNMP6_KEY.match(line.split()[0])
+        if m:
+            out.setdefault(m.group(1), {})[m.group(2)] = int(line.split()[1])
     return out
 
 
@@ -190,6 +216,13 @@ def sender_counter(proto, key):
     """Counters a send moves synchronously in the sender's namespace."""
     return (proto == "Ip" and (key.startswith("Out") or key.startswith("Frag"))) or \
         (proto == "Udp" and key in ("OutDatagrams", "SndbufErrors"))
+
+
+def sender_counter6(proto, key):
+    """sender_counter()'s and their Ip6 and Udp6 twins, for IPv6 senders
+    (in the namespaces of IPv4 tests, router solicitations and MLD reports
+    move Ip6 counters when they please)."""
+    return sender_counter(proto.rstrip("6"), key)
 
 
 def net_counters(ns, name):
@@ -218,18 +251,26 @@ def sock_counts(ns):
 
 class Capture:
     """An AF_PACKET socket on ifname in ns; frames() returns the IPv4
-    packets (no Ethernet header) received since the last call."""
+    packets (no Ethernet header) received since the last call, or with
+    family AF_INET6 the IPv6 ones (proto: their upper-layer protocol,
+    after any extension headers)."""
 
-    def __init__(self, ns, ifname, proto=socket.IPPROTO_UDP):
+    def __init__(self, ns, ifname, proto=socket.IPPROTO_UDP, family=socket.AF_INET):
         self.proto = proto
+        self.family = family
         self.s = run_in(ns, socket.socket, socket.AF_PACKET, socket.SOCK_RAW,
                         socket.htons(ETH_P_ALL))
         run_in(ns, self.s.bind, (ifname, 0))
         self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
 
     def _want(self, frame, addr):
-        return addr[2] != socket.PACKET_OUTGOING and frame[12:14] == b"\x08\x00" and \
-            (self.proto is None or frame[23] == self.proto)
+        if addr[2] == socket.PACKET_OUTGOING or frame[12:14] != ETHERTYPE[self.family]:
+            return False
+        if self.proto is None:
+            return True
+        if self.family == socket.AF_INET6:
+            return ipv6_headers(frame[14:])[0]["proto"] == self.proto
+        return frame[23] == self.proto
 
     def frames(self, count=1, timeout=5.0, eth=False):
         """Wait up to timeout for count frames, then take whatever else is
@@ -250,8 +291,14 @@ class Capture:
 def mask_ip(pkt):
     """The packet with the IP ID and header checksum zeroed: the ID is the
     one field the kernel picks per datagram (a per-destination counter), so
-    two senders never share it, and the header checksum covers it."""
+    two senders never share it, and the header checksum covers it.  In an
+    IPv6 packet, the identification of its fragment header."""
     pkt = bytearray(pkt)
+    if pkt[0] >> 4 == 6:
+        for name, pos, _ in ipv6_exts(pkt):
+            if name == "frag":
+                pkt[pos + 4:pos + 8] = bytes(4)
+        return bytes(pkt)
     pkt[4:6] = b"\0\0"
     pkt[10:12] = b"\0\0"
     return bytes(pkt)

@@ -8,9 +8,12 @@
 #define _ALTUDP_COMPAT_H
 
 #include <linux/bpf-cgroup.h>
+#include <linux/ipv6.h>
 #include <linux/skbuff.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 #include <net/sock.h>
 
@@ -57,8 +60,10 @@ static inline bool altudp_inet_recverr(const struct sock *sk)
 /* The kernel's UDP counters; an altudp socket is never UDP-Lite. */
 #ifdef COMPAT_UDP_STATS_HAVE_UDPLITE
 #define altudp_udp_inc_stats(net, field)	UDP_INC_STATS(net, field, 0)
+#define altudp_udp6_inc_stats(net, field)	UDP6_INC_STATS(net, field, 0)
 #else
 #define altudp_udp_inc_stats(net, field)	UDP_INC_STATS(net, field)
+#define altudp_udp6_inc_stats(net, field)	UDP6_INC_STATS(net, field)
 #endif
 
 /*
@@ -300,6 +305,218 @@ static inline void altudp_local_out_count(struct net *net)
 #define ALTUDP_CORK_CAPS_FRAGSIZE	true
 #else
 #define ALTUDP_CORK_CAPS_FRAGSIZE	false
+#endif
+
+/* IPv6 */
+
+/* ipv6_pinfo's flags: bit fields in 6.1, atomic bits since. */
+#ifdef COMPAT_HAVE_INET6_TEST_BIT
+#define altudp_inet6_recverr(sk)	inet6_test_bit(RECVERR6, sk)
+#define altudp_inet6_sndflow(sk)	inet6_test_bit(SNDFLOW, sk)
+#define altudp_inet6_autoflowlabel_set(sk) inet6_test_bit(AUTOFLOWLABEL_SET, sk)
+#define altudp_inet6_autoflowlabel(sk)	inet6_test_bit(AUTOFLOWLABEL, sk)
+#else
+#define altudp_inet6_recverr(sk)	(inet6_sk(sk)->recverr)
+#define altudp_inet6_sndflow(sk)	(inet6_sk(sk)->sndflow)
+#define altudp_inet6_autoflowlabel_set(sk) (inet6_sk(sk)->autoflowlabel_set)
+#define altudp_inet6_autoflowlabel(sk)	(inet6_sk(sk)->autoflowlabel)
+#endif
+
+/*
+ * The v6 part of a cork: the socket's ipv6_pinfo.cork and a private one
+ * on ip6_make_skb()'s stack until 7.2, inet_cork_full.base6 since.
+ */
+#ifdef COMPAT_HAVE_CORK_BASE6
+#define altudp_sk_v6_cork(sk)		(&inet_sk(sk)->cork.base6)
+#define altudp_stack_v6_cork(cork, stack) ((void)(stack), &(cork)->base6)
+#else
+#define altudp_sk_v6_cork(sk)		(&inet6_sk(sk)->cork)
+#define altudp_stack_v6_cork(cork, stack) (stack)
+#endif
+
+/* 6.1's pmtudisc and frag_size are bit fields, not READ_ONCE()'s. */
+#ifdef COMPAT_HAVE_INET6_TEST_BIT
+#define altudp_np_pmtudisc(np)		READ_ONCE((np)->pmtudisc)
+#define altudp_np_frag_size(np)		READ_ONCE((np)->frag_size)
+#else
+#define altudp_np_pmtudisc(np)		((np)->pmtudisc)
+#define altudp_np_frag_size(np)		((np)->frag_size)
+#endif
+
+/*
+ * IPV6_TCLASS and IPV6_DONTFRAG: 6.12's ipcm6_init_sk() takes them from
+ * the socket up front and the cork keeps dontfrag; 6.1 starts from -1,
+ * fills them in udpv6_sendmsg() and reads dontfrag from each call's cookie.
+ */
+#ifdef COMPAT_HAVE_V6_CORK_DONTFRAG
+static inline void altudp_ipcm6_init_sk(struct ipcm6_cookie *ipc6,
+					struct sock *sk)
+{
+	ipcm6_init_sk(ipc6, sk);
+#ifndef COMPAT_IPCM6_INIT_SK_SOCKC
+	ipc6->sockc.tsflags = READ_ONCE(sk->sk_tsflags);
+	ipc6->sockc.mark = READ_ONCE(sk->sk_mark);
+#endif
+}
+
+static inline void altudp_ipc6_tclass(struct ipcm6_cookie *ipc6,
+				      const struct ipv6_pinfo *np)
+{
+}
+
+static inline void altudp_ipc6_dontfrag(struct ipcm6_cookie *ipc6,
+					const struct ipv6_pinfo *np)
+{
+}
+
+static inline void altudp_v6_cork_set_dontfrag(struct inet6_cork *v6_cork,
+					       const struct ipcm6_cookie *ipc6)
+{
+	v6_cork->dontfrag = ipc6->dontfrag;
+}
+
+static inline bool altudp_v6_cork_dontfrag(const struct inet6_cork *v6_cork,
+					   const struct ipcm6_cookie *ipc6)
+{
+	return v6_cork->dontfrag;
+}
+#else
+static inline void altudp_ipcm6_init_sk(struct ipcm6_cookie *ipc6,
+					struct sock *sk)
+{
+	ipcm6_init(ipc6);
+	ipc6->sockc.tsflags = READ_ONCE(sk->sk_tsflags);
+	ipc6->sockc.mark = READ_ONCE(sk->sk_mark);
+}
+
+static inline void altudp_ipc6_tclass(struct ipcm6_cookie *ipc6,
+				      const struct ipv6_pinfo *np)
+{
+	if (ipc6->tclass < 0)
+		ipc6->tclass = np->tclass;
+}
+
+static inline void altudp_ipc6_dontfrag(struct ipcm6_cookie *ipc6,
+					const struct ipv6_pinfo *np)
+{
+	if (ipc6->dontfrag < 0)
+		ipc6->dontfrag = np->dontfrag;
+}
+
+static inline void altudp_v6_cork_set_dontfrag(struct inet6_cork *v6_cork,
+					       const struct ipcm6_cookie *ipc6)
+{
+}
+
+static inline bool altudp_v6_cork_dontfrag(const struct inet6_cork *v6_cork,
+					   const struct ipcm6_cookie *ipc6)
+{
+	return ipc6->dontfrag > 0;
+}
+#endif
+
+/* 6.1's IPCORK_ALLFRAG: every datagram of an allfrag route is fragmented. */
+#ifdef COMPAT_HAVE_IPCORK_ALLFRAG
+#define ALTUDP_IPCORK_ALLFRAG		IPCORK_ALLFRAG
+#define altudp_dst_allfrag(dst)		dst_allfrag(dst)
+#else
+#define ALTUDP_IPCORK_ALLFRAG		0
+#define altudp_dst_allfrag(dst)		false
+#endif
+
+/* kzalloc_obj() of 7.2, which its checkpatch.pl asks for */
+#ifndef kzalloc_obj
+#define kzalloc_obj(obj, gfp)		kzalloc(sizeof(obj), gfp)
+#endif
+
+#ifndef COMPAT_HAVE_DST6_MTU
+#define dst6_mtu(dst) dst_mtu(dst)
+#endif
+
+#ifndef COMPAT_HAVE_IPV6_SET_PAYLOAD_LEN
+static inline void ipv6_set_payload_len(struct ipv6hdr *ip6, unsigned int len)
+{
+	ip6->payload_len = htons(len > IPV6_MAXPLEN ? 0 : len);
+}
+#endif
+
+#ifdef COMPAT_IPV6_PUSH_OPTS_RETURN_PROTO
+#define altudp_ipv6_push_frag_opts(skb, opt, proto) \
+	ipv6_push_frag_opts(skb, opt, proto)
+#else
+static inline u8 altudp_ipv6_push_frag_opts(struct sk_buff *skb,
+					    struct ipv6_txoptions *opt,
+					    u8 proto)
+{
+	ipv6_push_frag_opts(skb, opt, &proto);
+	return proto;
+}
+#endif
+
+/* The datagram's priority: the cork's since 7.2 (see altudp_cork_priority). */
+#ifdef COMPAT_SOCKCM_HAS_PRIORITY
+static inline void altudp_cork6_set_priority(struct inet_cork *cork,
+					     const struct ipcm6_cookie *ipc6)
+{
+	cork->priority = ipc6->sockc.priority;
+}
+
+static inline u32 altudp_cork6_priority(const struct sock *sk,
+					const struct inet_cork *cork)
+{
+	return cork->priority;
+}
+#else
+static inline void altudp_cork6_set_priority(struct inet_cork *cork,
+					     const struct ipcm6_cookie *ipc6)
+{
+}
+
+static inline u32 altudp_cork6_priority(const struct sock *sk,
+					const struct inet_cork *cork)
+{
+	return READ_ONCE(sk->sk_priority);
+}
+#endif
+
+/* __ip6_make_skb()'s count: Ip6OutRequests, 6.1 with its octets. */
+static inline void altudp_ip6_make_skb_count(struct net *net,
+					     struct inet6_dev *idev,
+					     const struct sk_buff *skb)
+{
+#ifdef COMPAT_LOCAL_OUT_COUNTS_OUTREQUESTS
+	IP6_INC_STATS(net, idev, IPSTATS_MIB_OUTREQUESTS);
+#else
+	IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_OUT, skb->len);
+#endif
+}
+
+#ifdef COMPAT_BPF_SENDMSG_HAS_ADDRLEN
+#define altudp_bpf_udp6_sendmsg(sk, msg, sin6, addr_len, saddr)		\
+	BPF_CGROUP_RUN_PROG_UDP6_SENDMSG_LOCK(sk, (struct sockaddr *)(sin6), \
+					      addr_len, saddr)
+#else
+#define altudp_bpf_udp6_sendmsg(sk, msg, sin6, addr_len, saddr)		\
+	BPF_CGROUP_RUN_PROG_UDP6_SENDMSG_LOCK(sk, (struct sockaddr *)(sin6), saddr)
+#endif
+
+#ifdef COMPAT_EXPORTS_IP6_SK_DST_LOOKUP_FLOW
+#define altudp_ip6_sk_dst_lookup_flow	ip6_sk_dst_lookup_flow
+#else
+struct dst_entry *altudp_ip6_sk_dst_lookup_flow(struct sock *sk,
+						struct flowi6 *fl6,
+						const struct in6_addr *final_dst,
+						bool connected);
+#endif
+
+/*
+ * 6.12's ip6_setup_cork() caps a UDP socket's fragment size at
+ * IP6_MAX_MTU; 6.1's does not.  No header shows it.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define ALTUDP_CORK6_CAPS_FRAGSIZE	true
+#else
+#define ALTUDP_CORK6_CAPS_FRAGSIZE	false
 #endif
 
 #endif /* _ALTUDP_COMPAT_H */

@@ -9,6 +9,8 @@
 #include <linux/socket.h>
 #include <linux/timekeeping.h>
 #include <linux/udp.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
 #include <net/udp.h>
 
 #include "altudp.h"
@@ -127,5 +129,92 @@ int altudp_udp_lib_getsockopt(struct sock *sk, int level, int optname,
 			      char __user *optval, int __user *optlen)
 {
 	return udp_prot.getsockopt(sk, level, optname, optval, optlen);
+}
+#endif
+
+#ifndef COMPAT_EXPORTS_IP6_SK_DST_LOOKUP_FLOW
+/* ip6_rt_check(), static in net/ipv6/ip6_output.c */
+static inline int altudp_ip6_rt_check(const struct rt6key *rt_key,
+				      const struct in6_addr *fl_addr,
+				      const struct in6_addr *addr_cache)
+{
+	return (rt_key->plen != 128 || !ipv6_addr_equal(fl_addr, &rt_key->addr)) &&
+		(!addr_cache || !ipv6_addr_equal(fl_addr, addr_cache));
+}
+
+/* ip6_sk_dst_check(), static: is the socket's cached route still good? */
+static struct dst_entry *altudp_ip6_sk_dst_check(struct sock *sk,
+						 struct dst_entry *dst,
+						 const struct flowi6 *fl6)
+{
+	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct rt6_info *rt;
+
+	if (!dst)
+		goto out;
+
+	if (dst->ops->family != AF_INET6) {
+		dst_release(dst);
+		return NULL;
+	}
+
+	rt = dst_rt6_info(dst);
+	/* A host route must be to the flow's address, a network route to
+	 * the last address used (daddr_cache), and the oif must be the
+	 * same: the kernel's comment has the history.
+	 */
+	if (altudp_ip6_rt_check(&rt->rt6i_dst, &fl6->daddr,
+				np->daddr_cache ? &sk->sk_v6_daddr : NULL) ||
+#ifdef CONFIG_IPV6_SUBTREES
+	    altudp_ip6_rt_check(&rt->rt6i_src, &fl6->saddr,
+				np->saddr_cache ? &np->saddr : NULL) ||
+#endif
+	   (fl6->flowi6_oif && fl6->flowi6_oif != dst_dev(dst)->ifindex)) {
+		dst_release(dst);
+		dst = NULL;
+	}
+
+out:
+	return dst;
+}
+
+/* ip6_sk_dst_store_flow() of net/ipv6/route.c */
+static void altudp_ip6_sk_dst_store_flow(struct sock *sk,
+					 struct dst_entry *dst,
+					 const struct flowi6 *fl6)
+{
+#ifdef CONFIG_IPV6_SUBTREES
+	struct ipv6_pinfo *np = inet6_sk(sk);
+#endif
+
+	ip6_dst_store(sk, dst,
+		      ipv6_addr_equal(&fl6->daddr, &sk->sk_v6_daddr),
+#ifdef CONFIG_IPV6_SUBTREES
+		      ipv6_addr_equal(&fl6->saddr, &np->saddr) ?
+		      true :
+#endif
+		      false);
+}
+
+/*
+ * ip6_sk_dst_lookup_flow() of 7.2: the socket's cached route if it still
+ * fits the flow, else a lookup, cached for a connected socket.
+ */
+struct dst_entry *altudp_ip6_sk_dst_lookup_flow(struct sock *sk,
+						struct flowi6 *fl6,
+						const struct in6_addr *final_dst,
+						bool connected)
+{
+	struct dst_entry *dst = sk_dst_check(sk, inet6_sk(sk)->dst_cookie);
+
+	dst = altudp_ip6_sk_dst_check(sk, dst, fl6);
+	if (dst)
+		return dst;
+
+	dst = ip6_dst_lookup_flow(sock_net(sk), sk, fl6, final_dst);
+	if (connected && !IS_ERR(dst))
+		altudp_ip6_sk_dst_store_flow(sk, dst_clone(dst), fl6);
+
+	return dst;
 }
 #endif

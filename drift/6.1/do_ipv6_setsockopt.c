@@ -1,0 +1,421 @@
+int do_ipv6_setsockopt(struct sock * sk, int level, int optname, sockptr_t optval, unsigned int optlen) {
+	struct ipv6_pinfo * np = inet6_sk(sk);
+	struct net * net = sock_net(sk);
+	int val, valbool;
+	int retv = -ENOPROTOOPT;
+	bool needs_rtnl = setsockopt_needs_rtnl(optname);
+	if (sockptr_is_null(optval)) val = 0;
+	else {
+		if (optlen >= sizeof(int)) {
+			if (copy_from_sockptr(&val, optval, sizeof(val))) return -EFAULT;
+		}
+		else val = 0;
+	}
+	valbool = (val != 0);
+	if (ip6_mroute_opt(optname)) return ip6_mroute_setsockopt(sk, optname, optval, optlen);
+	if (needs_rtnl) rtnl_lock();
+	sockopt_lock_sock(sk);
+	if (unlikely(sk->sk_family != AF_INET6)) goto unlock;
+	switch (optname) {
+		case IPV6_ADDRFORM :
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val == PF_INET) {
+			if (sk->sk_type == SOCK_RAW) break;
+			if (sk->sk_protocol == IPPROTO_UDP || sk->sk_protocol == IPPROTO_UDPLITE) {
+				struct udp_sock * up = udp_sk(sk);
+				if (up->pending == AF_INET6) {
+					retv = -EBUSY;
+					break;
+				}
+			}
+			else if (sk->sk_protocol == IPPROTO_TCP) {
+				if (sk->sk_prot != &tcpv6_prot) {
+					retv = -EBUSY;
+					break;
+				}
+			}
+			else {
+				break;
+			}
+			if (sk->sk_state != TCP_ESTABLISHED) {
+				retv = -ENOTCONN;
+				break;
+			}
+			if (ipv6_only_sock(sk) || !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+				retv = -EADDRNOTAVAIL;
+				break;
+			}
+			__ipv6_sock_mc_close(sk);
+			__ipv6_sock_ac_close(sk);
+			sk_refcnt_debug_dec(sk);
+			if (sk->sk_protocol == IPPROTO_TCP) {
+				struct inet_connection_sock * icsk = inet_csk(sk);
+				sock_prot_inuse_add(net, sk->sk_prot, -1);
+				sock_prot_inuse_add(net, &tcp_prot, 1);
+				WRITE_ONCE(sk->sk_prot, &tcp_prot);
+				WRITE_ONCE(icsk->icsk_af_ops, &ipv4_specific);
+				sk->sk_socket->ops = &inet_stream_ops;
+				sk->sk_family = PF_INET;
+				tcp_sync_mss(sk, icsk->icsk_pmtu_cookie);
+			}
+			else {
+				struct proto * prot = &udp_prot;
+				if (sk->sk_protocol == IPPROTO_UDPLITE) prot = &udplite_prot;
+				sock_prot_inuse_add(net, sk->sk_prot, -1);
+				sock_prot_inuse_add(net, prot, 1);
+				WRITE_ONCE(sk->sk_prot, prot);
+				sk->sk_socket->ops = &inet_dgram_ops;
+				sk->sk_family = PF_INET;
+			}
+			np->rxopt.all = 0;
+			inet6_cleanup_sock(sk);
+			sk_refcnt_debug_inc(sk);
+			module_put(THIS_MODULE);
+			retv = 0;
+			break;
+		}
+		goto e_inval;
+		case IPV6_V6ONLY :
+		if (optlen < sizeof(int) || inet_sk(sk)->inet_num) goto e_inval;
+		sk->sk_ipv6only = valbool;
+		retv = 0;
+		break;
+		case IPV6_RECVPKTINFO :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.rxinfo = valbool;
+		retv = 0;
+		break;
+		case IPV6_2292PKTINFO :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.rxoinfo = valbool;
+		retv = 0;
+		break;
+		case IPV6_RECVHOPLIMIT :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.rxhlim = valbool;
+		retv = 0;
+		break;
+		case IPV6_2292HOPLIMIT :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.rxohlim = valbool;
+		retv = 0;
+		break;
+		case IPV6_RECVRTHDR :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.srcrt = valbool;
+		retv = 0;
+		break;
+		case IPV6_2292RTHDR :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.osrcrt = valbool;
+		retv = 0;
+		break;
+		case IPV6_RECVHOPOPTS :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.hopopts = valbool;
+		retv = 0;
+		break;
+		case IPV6_2292HOPOPTS :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.ohopopts = valbool;
+		retv = 0;
+		break;
+		case IPV6_RECVDSTOPTS :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.dstopts = valbool;
+		retv = 0;
+		break;
+		case IPV6_2292DSTOPTS :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.odstopts = valbool;
+		retv = 0;
+		break;
+		case IPV6_TCLASS :
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val < -1 || val > 0xff) goto e_inval;
+		if (val == -1) val = 0;
+		if (sk->sk_type == SOCK_STREAM) {
+			val &= ~INET_ECN_MASK;
+			val |= np->tclass & INET_ECN_MASK;
+		}
+		if (np->tclass != val) {
+			np->tclass = val;
+			sk_dst_reset(sk);
+		}
+		retv = 0;
+		break;
+		case IPV6_RECVTCLASS :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.rxtclass = valbool;
+		retv = 0;
+		break;
+		case IPV6_FLOWINFO :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.rxflow = valbool;
+		retv = 0;
+		break;
+		case IPV6_RECVPATHMTU :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.rxpmtu = valbool;
+		retv = 0;
+		break;
+		case IPV6_TRANSPARENT :
+		if (valbool && !sockopt_ns_capable(net->user_ns, CAP_NET_RAW) && !sockopt_ns_capable(net->user_ns, CAP_NET_ADMIN)) {
+			retv = -EPERM;
+			break;
+		}
+		if (optlen < sizeof(int)) goto e_inval;
+		inet_sk(sk)->transparent = valbool;
+		retv = 0;
+		break;
+		case IPV6_FREEBIND :
+		if (optlen < sizeof(int)) goto e_inval;
+		inet_sk(sk)->freebind = valbool;
+		retv = 0;
+		break;
+		case IPV6_RECVORIGDSTADDR :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rxopt.bits.rxorigdstaddr = valbool;
+		retv = 0;
+		break;
+		case IPV6_HOPOPTS :
+		case IPV6_RTHDRDSTOPTS :
+		case IPV6_RTHDR :
+		case IPV6_DSTOPTS :
+		retv = ipv6_set_opt_hdr(sk, optname, optval, optlen);
+		break;
+		case IPV6_PKTINFO :
+		{
+			struct in6_pktinfo pkt;
+			if (optlen == 0) goto e_inval;
+			else if (optlen < sizeof(struct in6_pktinfo) || sockptr_is_null(optval)) goto e_inval;
+			if (copy_from_sockptr(&pkt, optval, sizeof(pkt))) {
+				retv = -EFAULT;
+				break;
+			}
+			if (!sk_dev_equal_l3scope(sk, pkt.ipi6_ifindex)) goto e_inval;
+			np->sticky_pktinfo.ipi6_ifindex = pkt.ipi6_ifindex;
+			np->sticky_pktinfo.ipi6_addr = pkt.ipi6_addr;
+			retv = 0;
+			break;
+		}
+		case IPV6_2292PKTOPTIONS :
+		{
+			struct ipv6_txoptions * opt = NULL;
+			struct msghdr msg;
+			struct flowi6 fl6;
+			struct ipcm6_cookie ipc6;
+			memset(&fl6, 0, sizeof(fl6));
+			fl6.flowi6_oif = sk->sk_bound_dev_if;
+			fl6.flowi6_mark = sk->sk_mark;
+			if (optlen == 0) goto update;
+			retv = -EINVAL;
+			if (optlen > 64 * 1024) break;
+			opt = sock_kmalloc(sk, sizeof(*opt) + optlen, GFP_KERNEL);
+			retv = -ENOBUFS;
+			if (!opt) break;
+			memset(opt, 0, sizeof(*opt));
+			refcount_set(&opt->refcnt, 1);
+			opt->tot_len = sizeof(*opt) + optlen;
+			retv = -EFAULT;
+			if (copy_from_sockptr(opt + 1, optval, optlen)) goto done;
+			msg.msg_controllen = optlen;
+			msg.msg_control = (void *) (opt + 1);
+			ipc6.opt = opt;
+			retv = ip6_datagram_send_ctl(net, sk, &msg, &fl6, &ipc6);
+			if (retv) goto done;
+			update :
+			retv = 0;
+			opt = ipv6_update_options(sk, opt);
+			done :
+			if (opt) {
+				atomic_sub(opt->tot_len, &sk->sk_omem_alloc);
+				txopt_put(opt);
+			}
+			break;
+		}
+		case IPV6_UNICAST_HOPS :
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val > 255 || val < -1) goto e_inval;
+		np->hop_limit = val;
+		retv = 0;
+		break;
+		case IPV6_MULTICAST_HOPS :
+		if (sk->sk_type == SOCK_STREAM) break;
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val > 255 || val < -1) goto e_inval;
+		np->mcast_hops = (val == -1 ? IPV6_DEFAULT_MCASTHOPS : val);
+		retv = 0;
+		break;
+		case IPV6_MULTICAST_LOOP :
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val != valbool) goto e_inval;
+		np->mc_loop = valbool;
+		retv = 0;
+		break;
+		case IPV6_UNICAST_IF :
+		{
+			struct net_device * dev = NULL;
+			int ifindex;
+			if (optlen != sizeof(int)) goto e_inval;
+			ifindex = (__force int) ntohl((__force __be32) val);
+			if (ifindex == 0) {
+				np->ucast_oif = 0;
+				retv = 0;
+				break;
+			}
+			dev = dev_get_by_index(net, ifindex);
+			retv = -EADDRNOTAVAIL;
+			if (!dev) break;
+			dev_put(dev);
+			retv = -EINVAL;
+			if (sk->sk_bound_dev_if) break;
+			np->ucast_oif = ifindex;
+			retv = 0;
+			break;
+		}
+		case IPV6_MULTICAST_IF :
+		if (sk->sk_type == SOCK_STREAM) break;
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val) {
+			struct net_device * dev;
+			int midx;
+			rcu_read_lock();
+			dev = dev_get_by_index_rcu(net, val);
+			if (!dev) {
+				rcu_read_unlock();
+				retv = -ENODEV;
+				break;
+			}
+			midx = l3mdev_master_ifindex_rcu(dev);
+			rcu_read_unlock();
+			if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != val && (!midx || midx != sk->sk_bound_dev_if)) goto e_inval;
+		}
+		np->mcast_oif = val;
+		retv = 0;
+		break;
+		case IPV6_ADD_MEMBERSHIP :
+		case IPV6_DROP_MEMBERSHIP :
+		{
+			struct ipv6_mreq mreq;
+			if (optlen < sizeof(struct ipv6_mreq)) goto e_inval;
+			retv = -EPROTO;
+			if (inet_sk(sk)->is_icsk) break;
+			retv = -EFAULT;
+			if (copy_from_sockptr(&mreq, optval, sizeof(struct ipv6_mreq))) break;
+			if (optname == IPV6_ADD_MEMBERSHIP) retv = ipv6_sock_mc_join(sk, mreq.ipv6mr_ifindex, &mreq.ipv6mr_multiaddr);
+			else retv = ipv6_sock_mc_drop(sk, mreq.ipv6mr_ifindex, &mreq.ipv6mr_multiaddr);
+			break;
+		}
+		case IPV6_JOIN_ANYCAST :
+		case IPV6_LEAVE_ANYCAST :
+		{
+			struct ipv6_mreq mreq;
+			if (optlen < sizeof(struct ipv6_mreq)) goto e_inval;
+			retv = -EFAULT;
+			if (copy_from_sockptr(&mreq, optval, sizeof(struct ipv6_mreq))) break;
+			if (optname == IPV6_JOIN_ANYCAST) retv = ipv6_sock_ac_join(sk, mreq.ipv6mr_ifindex, &mreq.ipv6mr_acaddr);
+			else retv = ipv6_sock_ac_drop(sk, mreq.ipv6mr_ifindex, &mreq.ipv6mr_acaddr);
+			break;
+		}
+		case IPV6_MULTICAST_ALL :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->mc_all = valbool;
+		retv = 0;
+		break;
+		case MCAST_JOIN_GROUP :
+		case MCAST_LEAVE_GROUP :
+		if (in_compat_syscall()) retv = compat_ipv6_mcast_join_leave(sk, optname, optval, optlen);
+		else retv = ipv6_mcast_join_leave(sk, optname, optval, optlen);
+		break;
+		case MCAST_JOIN_SOURCE_GROUP :
+		case MCAST_LEAVE_SOURCE_GROUP :
+		case MCAST_BLOCK_SOURCE :
+		case MCAST_UNBLOCK_SOURCE :
+		retv = do_ipv6_mcast_group_source(sk, optname, optval, optlen);
+		break;
+		case MCAST_MSFILTER :
+		if (in_compat_syscall()) retv = compat_ipv6_set_mcast_msfilter(sk, optval, optlen);
+		else retv = ipv6_set_mcast_msfilter(sk, optval, optlen);
+		break;
+		case IPV6_ROUTER_ALERT :
+		if (optlen < sizeof(int)) goto e_inval;
+		retv = ip6_ra_control(sk, val);
+		break;
+		case IPV6_ROUTER_ALERT_ISOLATE :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->rtalert_isolate = valbool;
+		retv = 0;
+		break;
+		case IPV6_MTU_DISCOVER :
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val < IPV6_PMTUDISC_DONT || val > IPV6_PMTUDISC_OMIT) goto e_inval;
+		np->pmtudisc = val;
+		retv = 0;
+		break;
+		case IPV6_MTU :
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val && val < IPV6_MIN_MTU) goto e_inval;
+		np->frag_size = val;
+		retv = 0;
+		break;
+		case IPV6_RECVERR :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->recverr = valbool;
+		if (!val) skb_queue_purge(&sk->sk_error_queue);
+		retv = 0;
+		break;
+		case IPV6_FLOWINFO_SEND :
+		if (optlen < sizeof(int)) goto e_inval;
+		np->sndflow = valbool;
+		retv = 0;
+		break;
+		case IPV6_FLOWLABEL_MGR :
+		retv = ipv6_flowlabel_opt(sk, optval, optlen);
+		break;
+		case IPV6_IPSEC_POLICY :
+		case IPV6_XFRM_POLICY :
+		retv = -EPERM;
+		if (!sockopt_ns_capable(net->user_ns, CAP_NET_ADMIN)) break;
+		retv = xfrm_user_policy(sk, optname, optval, optlen);
+		break;
+		case IPV6_ADDR_PREFERENCES :
+		if (optlen < sizeof(int)) goto e_inval;
+		retv = __ip6_sock_set_addr_preferences(sk, val);
+		break;
+		case IPV6_MINHOPCOUNT :
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val < 0 || val > 255) goto e_inval;
+		if (val) static_branch_enable(&ip6_min_hopcount);
+		WRITE_ONCE(np->min_hopcount, val);
+		retv = 0;
+		break;
+		case IPV6_DONTFRAG :
+		np->dontfrag = valbool;
+		retv = 0;
+		break;
+		case IPV6_AUTOFLOWLABEL :
+		np->autoflowlabel = valbool;
+		np->autoflowlabel_set = 1;
+		retv = 0;
+		break;
+		case IPV6_RECVFRAGSIZE :
+		np->rxopt.bits.recvfragsize = valbool;
+		retv = 0;
+		break;
+		case IPV6_RECVERR_RFC4884 :
+		if (optlen < sizeof(int)) goto e_inval;
+		if (val < 0 || val > 1) goto e_inval;
+		np->recverr_rfc4884 = valbool;
+		retv = 0;
+		break;
+	}
+	unlock :
+	sockopt_release_sock(sk);
+	if (needs_rtnl) rtnl_unlock();
+	return retv;
+	e_inval :
+	sockopt_release_sock(sk);
+	if (needs_rtnl) rtnl_unlock();
+	return -EINVAL;
+}

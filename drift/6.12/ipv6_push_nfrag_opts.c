@@ -1,0 +1,8 @@
+u8 ipv6_push_nfrag_opts(struct sk_buff * skb, struct ipv6_txoptions * opt, u8 proto, struct in6_addr * *daddr, struct in6_addr * saddr) {
+	if (opt->srcrt) {
+		proto = ipv6_push_rthdr(skb, proto, opt->srcrt, daddr, saddr);
+		if (opt->dst0opt) proto = ipv6_push_exthdr(skb, proto, NEXTHDR_DEST, opt->dst0opt);
+	}
+	if (opt->hopopt) proto = ipv6_push_exthdr(skb, proto, NEXTHDR_HOP, opt->hopopt);
+	return proto;
+}
