@@ -64,6 +64,9 @@ static struct proto altudp_prot;
  */
 static int altudp_init_sock(struct sock *sk)
 {
+	struct altudp_sock *as = altudp_sk(sk);
+
+	as->mib = altudp_mib(sock_net(sk));
 	sk->sk_protocol = IPPROTO_UDP;
 	return udp_prot.init(sk);
 }
@@ -225,6 +228,7 @@ static int __init altudp_init(void)
 
 	altudp_prot = udp_prot;
 	strscpy(altudp_prot.name, "ALTUDP", sizeof(altudp_prot.name));
+	altudp_prot.obj_size	= sizeof(struct altudp_sock);
 	altudp_prot.owner	= THIS_MODULE;
 	altudp_prot.init	= altudp_init_sock;
 	altudp_prot.destroy	= altudp_destroy_sock;

@@ -300,7 +300,7 @@ back_from_confirm:
 	WRITE_ONCE(up->pending, AF_INET);
 
 do_append_data:
-	ALTUDP_INC_STATS(sock_net(sk), ALTUDP_MIB_CORKEDSENDS);
+	ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CORKEDSENDS);
 	up->len += ulen;
 	err = altudp_ip_append_data(sk, fl4, getfrag, msg, ulen,
 				    sizeof(struct udphdr), &ipc, &rt,

@@ -60,12 +60,12 @@ static inline struct altudp_mib __percpu *altudp_mib(const struct net *net)
 }
 
 /*
- * The counters' lookup on the send path.  net_generic() brackets it with
- * rcu_read_lock(), which on a preemptible-RCU kernel (Debian's) is two
- * out-of-line calls: for the four counters a datagram bumps that was
- * ~90 instructions, all the module's send path cost over the kernel's.
- * A preempt-disabled section is an RCU reader too (net->gen is freed with
- * kfree_rcu()) and costs two inline instructions.
+ * The counters' lookup by namespace, for the paths that have no altudp
+ * socket at hand.  net_generic() brackets it with rcu_read_lock(), which
+ * on a preemptible-RCU kernel (Debian's) is two out-of-line calls; a
+ * preempt-disabled section is an RCU reader too (net->gen is freed with
+ * kfree_rcu()) and costs two inline instructions.  The send path takes
+ * the socket's own pointer instead (ALTUDP_SK_ADD_STATS, altudp.h).
  */
 static inline struct altudp_mib __percpu *
 altudp_mib_sched(const struct net *net)
