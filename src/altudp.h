@@ -31,6 +31,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 
+#include "rcache.h"
 #include "stats.h"
 
 /*
@@ -41,6 +42,7 @@ struct altudp_sock {
 	struct udp_sock udp;
 	/* the counters of its namespace, which outlives the socket */
 	struct altudp_mib __percpu *mib;
+	struct altudp_rcache rcache;
 };
 
 static inline struct altudp_sock *altudp_sk(const struct sock *sk)

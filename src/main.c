@@ -67,6 +67,7 @@ static int altudp_init_sock(struct sock *sk)
 	struct altudp_sock *as = altudp_sk(sk);
 
 	as->mib = altudp_mib(sock_net(sk));
+	memset(&as->rcache, 0, sizeof(as->rcache));
 	sk->sk_protocol = IPPROTO_UDP;
 	return udp_prot.init(sk);
 }
@@ -83,6 +84,7 @@ static void altudp_destroy_sock(struct sock *sk)
 	sock_set_flag(sk, SOCK_DEAD);
 	altudp_flush_pending_frames(sk);
 	unlock_sock_fast(sk, slow);
+	altudp_rcache_release(sk);
 	udp_prot.destroy(sk);
 }
 
