@@ -109,7 +109,7 @@ static int diff_one(const struct seq *s, int proto, int report)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: altudp_diff [--proto P] [--seed N] [--count N]\n"
+		"usage: altudp_diff [--proto P] [--seed N] [--count N] [--routes N]\n"
 		"                   [--scenarios|--no-scenarios] [--only NAME]\n"
 		"                   [--max-report N] [--stop-on-diff] [--verbose] [--list]\n");
 	exit(2);
@@ -134,13 +134,29 @@ static void run_scenarios(int proto, const char *only)
 	}
 }
 
+/* The route cache's counters in the sender's namespace, if any. */
+static void print_rcache(void)
+{
+	FILE *f = fopen("/proc/net/altudp", "r");
+	char name[64];
+	unsigned long v;
+
+	if (!f)
+		return;
+	while (fscanf(f, "%63s %lu", name, &v) == 2)
+		if (!strncmp(name, "AltUdpRouteCache", 16))
+			printf("# %s %lu\n", name, v);
+	fclose(f);
+}
+
 /*
  * count random sequences from seed on, the first max_report differences
  * reported in full: one TAP line for them all.
  */
 static void run_random(const char *prog, int proto, uint64_t seed, int count,
-		       int max_report, int stop)
+		       int max_report, int stop, int routes)
 {
+	const char *kind = routes ? "route" : "random";
 	int differ = 0, errors = 0, reported = 0, i, r;
 	double t0 = now_seconds(), dt;
 	static struct seq s;
@@ -150,13 +166,17 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 		memset(&s, 0, sizeof(s));
 		snprintf(name, sizeof(name), "seed %" PRIu64, seed + i);
 		s.name = name;
-		gen_seq(seed + i, &s);
+		if (routes)
+			gen_route_seq(seed + i, &s);
+		else
+			gen_seq(seed + i, &s);
 		r = diff_one(&s, proto, reported < max_report);
 		if (!r)
 			continue;
 		if (reported++ < max_report)
-			printf("#   replay: %s --seed %" PRIu64 " --count 1 --no-scenarios%s\n",
-			       prog, seed + i, " --verbose");
+			printf("#   replay: %s --seed %" PRIu64 " --%s 1 --no-scenarios%s\n",
+			       prog, seed + i, routes ? "routes" : "count",
+			       " --verbose");
 		if (r > 0)
 			differ++;
 		else
@@ -167,10 +187,12 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 		}
 	}
 	dt = now_seconds() - t0;
-	printf("# random: seeds %" PRIu64 "..%" PRIu64 ": %d sequences ran, %d differed, %d runner errors, %.1f s (%.1f sequences/s)\n",
-	       seed, seed + i - 1, i, differ, errors, dt, i / dt);
+	if (routes)
+		print_rcache();
+	printf("# %s: seeds %" PRIu64 "..%" PRIu64 ": %d sequences ran, %d differed, %d runner errors, %.1f s (%.1f sequences/s)\n",
+	       kind, seed, seed + i - 1, i, differ, errors, dt, i / dt);
 	tap(!differ && !errors,
-	    "random: %d sequences from seed %" PRIu64 ", %d differed%s", i,
+	    "%s: %d sequences from seed %" PRIu64 ", %d differed%s", kind, i,
 	    seed, differ, errors ? ", runner errors" : "");
 }
 
@@ -178,12 +200,14 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 1;
 	int proto = -1, count = 500, do_scn = 1, max_report = 3, stop = 0;
+	int routes = 0;
 	int list = 0, i;
 	const char *only = NULL;
 	const struct test_opt opts[] = {
 		{ "proto", ARG_INT, &proto },
 		{ "seed", ARG_U64, &seed },
 		{ "count", ARG_INT, &count },
+		{ "routes", ARG_INT, &routes },
 		{ "max-report", ARG_INT, &max_report },
 		{ "only", ARG_STR, &only },
 		{ "scenarios", ARG_SET, &do_scn },
@@ -229,7 +253,9 @@ int main(int argc, char **argv)
 	if (do_scn)
 		run_scenarios(proto, only);
 	if (count > 0 && !only)
-		run_random(argv[0], proto, seed, count, max_report, stop);
+		run_random(argv[0], proto, seed, count, max_report, stop, 0);
+	if (routes > 0 && !only)
+		run_random(argv[0], proto, seed, routes, max_report, stop, 1);
 	/* There are static neighbours for every destination. */
 	if (arp_frames)
 		printf("# warning: %lu ARP frames on the wire (the last for %s): a destination lacks a static neighbour\n",
