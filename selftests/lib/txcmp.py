@@ -185,12 +185,14 @@ def frame_records(frames):
 
 class Peer:
     """The receiving end in ns.b: a UDP socket on (ns.addr_b, DPORT) and an
-    AF_PACKET socket capturing the IPv4 frames from src (default ns.addr_a)
-    that arrive on ifname (default ns.if_b)."""
+    AF_PACKET socket capturing the IPv4 frames from src (an address or a
+    list of them; default ns.addr_a) that arrive on ifname (default
+    ns.if_b)."""
 
     def __init__(self, ns, port=DPORT, capture=True, ifname=None, src=None):
         self.addr = (ns.addr_b, port)
-        self.src = socket.inet_aton(src or ns.addr_a)
+        srcs = src if isinstance(src, (list, tuple)) else [src or ns.addr_a]
+        self.srcs = {socket.inet_aton(a) for a in srcs}
         self.ifname = ifname or ns.if_b
         self.rx = run_in(ns.b, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
         self.rx.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
@@ -235,7 +237,7 @@ class Peer:
                 if addr[2] == PACKET_OUTGOING or data[12:14] != b"\x08\x00":
                     continue
                 pkt = data[14:]
-                if pkt[12:16] != self.src:
+                if pkt[12:16] not in self.srcs:
                     continue
                 status = 0
                 for level, typ, d in anc:
