@@ -70,8 +70,6 @@ static bool altudp_rcache_usable(struct sock *sk)
 {
 	const struct net *net = sock_net(sk);
 
-	if (!READ_ONCE(route_cache))
-		return false;
 #ifdef CONFIG_XFRM
 	if (rcu_access_pointer(sk->sk_policy[0]) ||
 	    rcu_access_pointer(sk->sk_policy[1]))
@@ -118,12 +116,14 @@ struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4)
 	bool fill;
 
 	/* Concurrent senders on one socket: the others look up. */
-	if (!altudp_rcache_usable(sk) || xchg(&rc->busy, 1))
+	if (!READ_ONCE(route_cache) || xchg(&rc->busy, 1))
 		return ip_route_output_flow(net, fl4, sk);
 
+	/* A miss to another destination than the last costs this much. */
 	rt = rc->rt;
 	if (rt && altudp_rcache_flow_equal(&rc->key, fl4)) {
-		if (likely(altudp_rcache_valid(rt))) {
+		if (likely(altudp_rcache_usable(sk) &&
+			   altudp_rcache_valid(rt))) {
 			dst_hold(&rt->dst);
 			*fl4 = rc->fl4;
 			altudp_rcache_unlock(rc);
@@ -145,7 +145,7 @@ struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4)
 	rc->rt = NULL;
 	rc->key = *fl4;
 	rt = ip_route_output_flow(net, fl4, sk);
-	if (!IS_ERR(rt) && altudp_rcache_keep(rt)) {
+	if (!IS_ERR(rt) && altudp_rcache_keep(rt) && altudp_rcache_usable(sk)) {
 		dst_hold(&rt->dst);
 		rc->rt = rt;
 		rc->fl4 = *fl4;
