@@ -121,7 +121,8 @@ struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4)
 
 	/* A miss to another destination than the last costs this much. */
 	rt = rc->rt;
-	if (rt && altudp_rcache_flow_equal(&rc->key, fl4)) {
+	if (rt && rc->key.daddr == fl4->daddr &&
+	    altudp_rcache_flow_equal(&rc->key, fl4)) {
 		if (likely(altudp_rcache_usable(sk) &&
 			   altudp_rcache_valid(rt))) {
 			dst_hold(&rt->dst);
