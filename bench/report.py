@@ -100,8 +100,9 @@ def report(mode, head, runs):
     out = ["## altudp vs native UDP: %s" % kver, "",
            MODES[mode], "",
            "The same program sends through a native UDP socket and an altudp "
-           "socket alternately (native, altudp, native, ...), a fixed number "
-           "of calls per run, over veth to a receiver in another network "
+           "socket alternately (native first in even rounds, altudp first in "
+           "odd ones), a fixed number of calls per run, over veth to a "
+           "receiver in another network "
            "namespace. ns/dgram and rates are medians over the rounds; the "
            "ratio is altudp throughput over native throughput per round "
            "(native time / altudp time), min / median / max. "
