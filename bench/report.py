@@ -55,7 +55,9 @@ def parse(path):
         for line in f:
             words = line.split()
             if line.startswith("# kver="):
-                head = dict(w.split("=", 1) for w in words[1:])
+                head.update(w.split("=", 1) for w in words[1:])
+            elif line.startswith("# AltUdpRouteCache"):
+                head.update([words[1].split("=", 1)])
             elif words[:1] == ["R"]:
                 r = dict(w.split("=", 1) for w in words[1:])
                 for k in ("round", "calls", "dgrams", "bytes", "ns", "errors", "rx"):
@@ -132,6 +134,9 @@ def report(mode, head, runs):
         out += ["Not every datagram arrived:", ""] + ["- " + m for m in notes] + [""]
     else:
         out += ["Every call succeeded and every datagram reached the receiver.", ""]
+    if "AltUdpRouteCacheHits" in head:
+        out += ["altudp's route cache over all cells: %s hits, %s misses." % (
+            head["AltUdpRouteCacheHits"], head.get("AltUdpRouteCacheMisses", "?")), ""]
     return kver, "\n".join(out), plot
 
 

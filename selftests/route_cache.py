@@ -60,7 +60,7 @@ def scenario(ns, peer):
                 for args in change[1]:
                     ip("-n", ns.a, *args)
             out.append(change[0])
-            for n in SIZES * 2:
+            for n in SIZES:
                 out.append(send(s, b"r" * n, addr=peer.addr))
         return out
     return run
