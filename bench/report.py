@@ -34,6 +34,13 @@ CELLS = {
     "sendto-64": ("sendto(), unconnected, 64 B", 64, "sendto"),
     "sendto-512": ("sendto(), unconnected, 512 B", 512, "sendto"),
     "sendto-1472": ("sendto(), unconnected, 1472 B", 1472, "sendto"),
+    "rr4-64": ("sendto() 64 B, round robin over 4 destinations", 64, "rr"),
+    "rr64-64": ("sendto() 64 B, round robin over 64 destinations", 64, "rr"),
+    "rr4-1472": ("sendto() 1472 B, round robin over 4", 1472, "rr"),
+    "rr64-1472": ("sendto() 1472 B, round robin over 64", 1472, "rr"),
+    "sendto-64-chg100": ("sendto() 64 B, a route change every 100", 64, "other"),
+    "sendto-1472-chg100": ("sendto() 1472 B, a route change every 100", 1472, "other"),
+    "rr4-64-chg100": ("sendto() 64 B, round robin over 4, a route change every 100", 64, "other"),
     "more-1472x2": ("2 x 1472 B with MSG_MORE, one datagram", 2944, "send"),
     "frag-4000": ("send() 4000 B, 3 IP fragments", 4000, "send"),
     "gso-64k": ("send() 64768 B, UDP_SEGMENT 1472 (44 segments)", 64768, "send"),
@@ -48,7 +55,9 @@ def parse(path):
         for line in f:
             words = line.split()
             if line.startswith("# kver="):
-                head = dict(w.split("=", 1) for w in words[1:])
+                head.update(w.split("=", 1) for w in words[1:])
+            elif line.startswith("# AltUdpRouteCache"):
+                head.update([words[1].split("=", 1)])
             elif words[:1] == ["R"]:
                 r = dict(w.split("=", 1) for w in words[1:])
                 for k in ("round", "calls", "dgrams", "bytes", "ns", "errors", "rx"):
@@ -93,8 +102,9 @@ def report(mode, head, runs):
     out = ["## altudp vs native UDP: %s" % kver, "",
            MODES[mode], "",
            "The same program sends through a native UDP socket and an altudp "
-           "socket alternately (native, altudp, native, ...), a fixed number "
-           "of calls per run, over veth to a receiver in another network "
+           "socket alternately (native first in even rounds, altudp first in "
+           "odd ones), a fixed number of calls per run, over veth to a "
+           "receiver in another network "
            "namespace. ns/dgram and rates are medians over the rounds; the "
            "ratio is altudp throughput over native throughput per round "
            "(native time / altudp time), min / median / max. "
@@ -124,6 +134,9 @@ def report(mode, head, runs):
         out += ["Not every datagram arrived:", ""] + ["- " + m for m in notes] + [""]
     else:
         out += ["Every call succeeded and every datagram reached the receiver.", ""]
+    if "AltUdpRouteCacheHits" in head:
+        out += ["altudp's route cache over all cells: %s hits, %s misses." % (
+            head["AltUdpRouteCacheHits"], head.get("AltUdpRouteCacheMisses", "?")), ""]
     return kver, "\n".join(out), plot
 
 
@@ -131,7 +144,7 @@ def gnuplot(mode, kver, plot, outdir):
     dat = os.path.join(outdir, "plot-%s.dat" % kver)
     png = os.path.join(outdir, "throughput-%s.png" % kver)
     with open(dat, "w") as f:
-        for series in ("send", "sendto", "zc", "mmsg"):
+        for series in ("send", "sendto", "zc", "mmsg", "rr"):
             f.write("# %s: payload native_MB/s altudp_MB/s ratio_median cell\n" % series)
             for p in sorted(q for q in plot if q[0] == series):
                 f.write("%d %.3f %.3f %.4f %s\n" % p[1:])
@@ -161,16 +174,19 @@ plot "{dat}" index 0 using 1:2 with linespoints lw 2 pt 7 lc rgb "#1f77b4" title
      "{dat}" index 2 using 1:2 with points pt 9 ps 1.5 lc rgb "#1f77b4" title "native GSO + MSG_ZEROCOPY", \\
      "{dat}" index 2 using 1:3 with points pt 8 ps 2 lc rgb "#d62728" title "altudp GSO + MSG_ZEROCOPY", \\
      "{dat}" index 3 using 1:2 with points pt 13 ps 1.5 lc rgb "#1f77b4" title "native sendmmsg 32 x 1472", \\
-     "{dat}" index 3 using 1:3 with points pt 12 ps 2 lc rgb "#d62728" title "altudp sendmmsg 32 x 1472"
+     "{dat}" index 3 using 1:3 with points pt 12 ps 2 lc rgb "#d62728" title "altudp sendmmsg 32 x 1472", \\
+     "{dat}" index 4 using 1:2 with points pt 11 ps 1.5 lc rgb "#1f77b4" title "native sendto() round robin", \\
+     "{dat}" index 4 using 1:3 with points pt 10 ps 2 lc rgb "#d62728" title "altudp sendto() round robin"
 set title "altudp throughput / native throughput (median over rounds)"
 set ylabel "ratio"
-set yrange [0.95:1.05]
+set yrange [0.95:1.15]
 set ytics 0.01
 set key top left
 plot "{dat}" index 0 using 1:4 with linespoints lw 2 pt 7 lc rgb "#d62728" title "send()", \\
      "{dat}" index 1 using 1:4 with linespoints dt 2 lw 2 pt 5 lc rgb "#9467bd" title "sendto()", \\
      "{dat}" index 2 using 1:4 with points pt 9 ps 1.5 lc rgb "#2ca02c" title "GSO + MSG_ZEROCOPY", \\
      "{dat}" index 3 using 1:4 with points pt 13 ps 1.5 lc rgb "#ff7f0e" title "sendmmsg 32 x 1472", \\
+     "{dat}" index 4 using 1:4 with points pt 11 ps 1.5 lc rgb "#8c564b" title "sendto() round robin", \\
      1 with lines lc rgb "black" notitle
 unset multiplot
 """

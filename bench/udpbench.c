@@ -3,12 +3,13 @@
  * udpbench: the same sends through a native UDP socket (protocol 0) and an
  * altudp socket, alternately, to a receiver in another network namespace.
  *
- *   udpbench --proto N --dst ADDR --rx-netns PATH [--rounds R]
- *            [--scale F] [--cells NAME,...] [--list]
+ *   udpbench --proto N --dst ADDR --rx-netns PATH [--rr-dst ADDR]
+ *            [--rounds R] [--scale F] [--cells NAME,...] [--list]
  *
  * Each cell is one way of sending.  It gets one socket of each kind, set
  * up identically, then an untimed warm-up and R rounds, each round timing
- * a fixed number of calls on the native socket, then on the altudp one.
+ * a fixed number of calls on the native socket, then on the altudp one
+ * (the other way round in odd rounds).
  * A forked child, moved into the receiving namespace, drains the receiver
  * socket between runs; it is stopped during a run, so that the run times
  * the sends (and the receive softirq up to the socket queue, whose buffer
@@ -21,10 +22,17 @@
  * ns is CLOCK_MONOTONIC time for the calls (guest time: with QEMU
  * -icount it follows the instruction count), dgrams counts UDP datagrams
  * (GSO segments and sendmmsg() messages each count), bytes the payload.
+ *
+ * The unconnected cells that change destinations send round robin to
+ * --rr-dst and the addresses after it (the receiver's too); those that
+ * change routes add or delete a blackhole route to 198.18.0.0/24, which
+ * no send uses, every so many sends: that flushes the namespace's route
+ * generation, as any route change does.  The change itself is not timed.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <signal.h>
@@ -45,6 +53,7 @@
 #define MMSG_BATCH 32
 #define RX_BATCH 64
 #define RX_BUF 8192
+#define RR_MAX 64
 
 enum mode { SEND, SENDTO, MORE, GSO, GSO_ZC, MMSG };
 
@@ -53,6 +62,8 @@ struct cell {
 	enum mode mode;
 	int payload;		/* bytes per call (per message for MMSG) */
 	long calls;		/* per timed run, before --scale */
+	int ndst;		/* SENDTO: destinations, round robin */
+	int change;		/* SENDTO: a route change every so many sends */
 };
 
 /*
@@ -62,17 +73,24 @@ struct cell {
  * and TCG counting instructions is slow.
  */
 static const struct cell cells[] = {
-	{ "send-64",		SEND,	64,		1000 },
-	{ "send-512",		SEND,	512,		1000 },
-	{ "send-1472",		SEND,	1472,		800 },
-	{ "sendto-64",		SENDTO,	64,		1000 },
-	{ "sendto-512",		SENDTO,	512,		1000 },
-	{ "sendto-1472",	SENDTO,	1472,		800 },
-	{ "more-1472x2",	MORE,	2 * 1472,	400 },
-	{ "frag-4000",		SEND,	4000,		400 },
-	{ "gso-64k",		GSO,	GSO_LEN,	40 },
-	{ "gso-64k-zc",		GSO_ZC,	GSO_LEN,	40 },
-	{ "mmsg-32x1472",	MMSG,	1472,		30 },
+	{ "send-64",		SEND,	64,		1000, 1, 0 },
+	{ "send-512",		SEND,	512,		1000, 1, 0 },
+	{ "send-1472",		SEND,	1472,		800, 1, 0 },
+	{ "sendto-64",		SENDTO,	64,		1000, 1, 0 },
+	{ "sendto-512",		SENDTO,	512,		1000, 1, 0 },
+	{ "sendto-1472",	SENDTO,	1472,		800, 1, 0 },
+	{ "rr4-64",		SENDTO,	64,		1000, 4, 0 },
+	{ "rr64-64",		SENDTO,	64,		1024, 64, 0 },
+	{ "rr4-1472",		SENDTO,	1472,		800, 4, 0 },
+	{ "rr64-1472",		SENDTO,	1472,		768, 64, 0 },
+	{ "sendto-64-chg100",	SENDTO,	64,		1000, 1, 100 },
+	{ "sendto-1472-chg100",	SENDTO,	1472,		800, 1, 100 },
+	{ "rr4-64-chg100",	SENDTO,	64,		1000, 4, 100 },
+	{ "more-1472x2",	MORE,	2 * 1472,	400, 1, 0 },
+	{ "frag-4000",		SEND,	4000,		400, 1, 0 },
+	{ "gso-64k",		GSO,	GSO_LEN,	40, 1, 0 },
+	{ "gso-64k-zc",		GSO_ZC,	GSO_LEN,	40, 1, 0 },
+	{ "mmsg-32x1472",	MMSG,	1472,		30, 1, 0 },
 };
 #define NCELLS ARRAY_SIZE(cells)
 
@@ -80,7 +98,7 @@ struct rxcount {
 	volatile unsigned long dgrams;
 };
 
-static struct sockaddr_in dst;
+static struct sockaddr_in dst, rr_dst[RR_MAX];
 static char *buf;
 static struct rxcount *rx;
 
@@ -166,6 +184,44 @@ static void pause_receiver(pid_t pid, int stop)
 		die("udpbench: the receiver did not stop");
 }
 
+/* Add (or delete) a blackhole route to 198.18.0.0/24 in the main table. */
+static void route_change(void)
+{
+	static int nl = -1, on;
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rt;
+		struct rtattr dst_attr;
+		struct in_addr dst;
+	} req = {
+		.nh.nlmsg_len = sizeof(req),
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+		.rt.rtm_family = AF_INET,
+		.rt.rtm_dst_len = 24,
+		.rt.rtm_table = RT_TABLE_MAIN,
+		.rt.rtm_protocol = RTPROT_STATIC,
+		.rt.rtm_scope = RT_SCOPE_UNIVERSE,
+		.rt.rtm_type = RTN_BLACKHOLE,
+		.dst_attr.rta_len = RTA_LENGTH(sizeof(struct in_addr)),
+		.dst_attr.rta_type = RTA_DST,
+		.dst.s_addr = htonl(0xc6120000),
+	};
+	char ack[256];
+
+	if (nl < 0) {
+		nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+		if (nl < 0)
+			die_errno("netlink");
+	}
+	on = !on;
+	req.nh.nlmsg_type = on ? RTM_NEWROUTE : RTM_DELROUTE;
+	if (on)
+		req.nh.nlmsg_flags |= NLM_F_CREATE | NLM_F_REPLACE;
+	if (send(nl, &req, sizeof(req), 0) != sizeof(req) ||
+	    recv(nl, ack, sizeof(ack), 0) < 0)
+		die_errno("route change");
+}
+
 static int open_socket(const struct cell *c, int proto)
 {
 	int fd;
@@ -219,8 +275,15 @@ static struct result run(const struct cell *c, int fd, long calls)
 			n = send(fd, buf, c->payload, 0) == c->payload;
 			break;
 		case SENDTO:
+			if (c->change && i && i % c->change == 0) {
+				r.ns += now_ns() - t0;
+				route_change();
+				t0 = now_ns();
+			}
 			n = sendto(fd, buf, c->payload, 0,
-				   (struct sockaddr *)&dst, sizeof(dst)) == c->payload;
+				   (struct sockaddr *)(c->ndst > 1 ?
+					&rr_dst[i % c->ndst] : &dst),
+				   sizeof(dst)) == c->payload;
 			break;
 		case MORE:
 			n = send(fd, buf, c->payload / 2, MSG_MORE) == c->payload / 2 &&
@@ -252,7 +315,7 @@ static struct result run(const struct cell *c, int fd, long calls)
 			r.errors++;
 		}
 	}
-	r.ns = now_ns() - t0;
+	r.ns += now_ns() - t0;
 	sent += r.dgrams;
 	while (zc_out > 0) {
 		long done = zc_wait_reap(fd, 1000);
@@ -270,7 +333,8 @@ static struct result run(const struct cell *c, int fd, long calls)
 static void usage(void)
 {
 	die("usage: udpbench --proto N --dst ADDR --rx-netns PATH "
-	    "[--rounds R] [--scale F] [--cells NAME,...] [--list]");
+	    "[--rr-dst ADDR] [--rounds R] [--scale F] [--cells NAME,...] "
+	    "[--list]");
 }
 
 static int wanted(const char *list, const char *name)
@@ -296,6 +360,7 @@ int main(int argc, char **argv)
 	const struct test_opt opts[] = {
 		{ "proto", ARG_INT, &proto },
 		{ "dst", ARG_ADDR, &dst.sin_addr },
+		{ "rr-dst", ARG_ADDR, &rr_dst[0].sin_addr },
 		{ "rx-netns", ARG_STR, &netns },
 		{ "rounds", ARG_INT, &rounds },
 		{ "scale", ARG_DOUBLE, &scale },
@@ -319,6 +384,12 @@ int main(int argc, char **argv)
 	    scale <= 0)
 		usage();
 
+	for (i = 0; i < RR_MAX; i++) {
+		rr_dst[i].sin_family = AF_INET;
+		rr_dst[i].sin_port = htons(PORT);
+		rr_dst[i].sin_addr.s_addr = htonl(ntohl(rr_dst[0].sin_addr.s_addr) + i);
+	}
+
 	buf = calloc(1, GSO_LEN);
 	rx = mmap(NULL, sizeof(*rx), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -333,6 +404,10 @@ int main(int argc, char **argv)
 
 		if (!wanted(only, c->name))
 			continue;
+		if (c->ndst > 1 && !rr_dst[0].sin_addr.s_addr) {
+			fprintf(stderr, "udpbench: %s needs --rr-dst\n", c->name);
+			continue;
+		}
 		if (calls < 1)
 			calls = 1;
 		fds[0] = open_socket(c, 0);
@@ -348,17 +423,23 @@ int main(int argc, char **argv)
 		}
 		for (round = 0; round < rounds; round++) {
 			for (k = 0; k < 2; k++) {
+				/* native first in even rounds, altudp in odd
+				 * ones: what drifts over a cell (the
+				 * neighbours' and IP id buckets' state, timers)
+				 * falls on both alike
+				 */
+				int w = round & 1 ? 1 - k : k;
 				unsigned long rx0 = settle(), rx1;
 				struct result r;
 
 				pause_receiver(rxpid, 1);
-				r = run(c, fds[k], calls);
+				r = run(c, fds[w], calls);
 				pause_receiver(rxpid, 0);
 				rx1 = settle();
 
 				printf("R cell=%s sock=%s round=%d calls=%ld dgrams=%ld "
 				       "bytes=%ld ns=%llu errors=%ld rx=%lu\n",
-				       c->name, names[k], round, calls, r.dgrams,
+				       c->name, names[w], round, calls, r.dgrams,
 				       r.bytes, r.ns, r.errors, rx1 - rx0);
 				fflush(stdout);
 			}

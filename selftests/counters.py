@@ -7,7 +7,9 @@ starts empty) on a fresh socket, first native UDP then altudp: plain
 datagrams, MSG_MORE chains with scatter-gather on and off, a datagram
 that fragments, a fraggap chain, UDP_SEGMENT, MSG_ZEROCOPY sent and
 copied, checksums in hardware, in software (tx offload off) and none
-(SO_NO_CHECK), an nft drop and sendmsg() errors.  For altudp the whole
+(SO_NO_CHECK), an nft drop and sendmsg() errors; the route cache's
+misses and hits of these unconnected sends (the third to one destination
+hits).  For altudp the whole
 set of counters that moved must be the one listed; for native UDP none
 may move; both must return the same and move Udp OutDatagrams, Ip
 FragCreates and Ip OutDiscards of /proc/net/snmp alike.  A second
@@ -174,19 +176,21 @@ def cases(ns, other, proto_alt):
                   "native %s %s %s, altudp %s %s" % (nres, nalt, nsnmp, ares, asnmp))
 
     case("three datagrams", lambda s: [send(s, n, addr=dst) for n in (100, 200, 300)],
-         {"OutDatagrams": 3, "OutBytes": 600, "Fragments": 3, "CsumHw": 3})
+         {"OutDatagrams": 3, "OutBytes": 600, "Fragments": 3, "CsumHw": 3,
+          "RouteCacheMisses": 2, "RouteCacheHits": 1})
     def chain(s):
         return [send(s, 1000, socket.MSG_MORE, dst), send(s, 100, addr=dst)]
     case("MSG_MORE chain", chain,
          {"OutDatagrams": 1, "OutBytes": 1100, "CorkedSends": 2, "Fragments": 1,
-          "SgPageFrags": 1, "CsumSw": 1})
+          "SgPageFrags": 1, "CsumSw": 1, "RouteCacheMisses": 1})
     ethtool("sg", "off")
     case("MSG_MORE chain, SG off", chain,
          {"OutDatagrams": 1, "OutBytes": 1100, "CorkedSends": 2, "Fragments": 1,
-          "LinearCopies": 1, "CsumSw": 1})
+          "LinearCopies": 1, "CsumSw": 1, "RouteCacheMisses": 1})
     ethtool("sg", "on")
     case("4000 B on MTU 1500", lambda s: send(s, 4000, addr=dst),
-         {"OutDatagrams": 1, "OutBytes": 4000, "Fragments": 3, "CsumSw": 1})
+         {"OutDatagrams": 1, "OutBytes": 4000, "Fragments": 3, "CsumSw": 1,
+          "RouteCacheMisses": 1})
 
     # Route MTU 1006, maxfraglen 1004: the 8 B fill the first skb to
     # 1006, the next append moves the 2 B past maxfraglen to a new skb.
@@ -195,29 +199,32 @@ def cases(ns, other, proto_alt):
          lambda s: [send(s, 970, socket.MSG_MORE, dst), send(s, 8, socket.MSG_MORE, dst),
                     send(s, 100, addr=dst)],
          {"OutDatagrams": 1, "OutBytes": 1078, "CorkedSends": 3, "Fragments": 2,
-          "FraggapCopies": 1, "SgPageFrags": 1, "CsumSw": 1})
+          "FraggapCopies": 1, "SgPageFrags": 1, "CsumSw": 1, "RouteCacheMisses": 1})
     ip("-n", ns.a, "route", "del", ns.addr_b, "dev", ns.if_a)
 
     case("UDP_SEGMENT 1000, 3000 B", lambda s: send(s, 3000, addr=dst),
          {"OutDatagrams": 1, "OutBytes": 3000, "Fragments": 1, "SgPageFrags": 1,
-          "GsoSends": 1, "GsoSegments": 3, "CsumHw": 1},
+          "GsoSends": 1, "GsoSegments": 3, "CsumHw": 1, "RouteCacheMisses": 1},
          [(SOL_UDP, UDP_SEGMENT, 1000)])
     zc = [(socket.SOL_SOCKET, SO_ZEROCOPY, 1)]
     case("MSG_ZEROCOPY", lambda s: send(s, 1000, MSG_ZEROCOPY, dst),
          {"OutDatagrams": 1, "OutBytes": 1000, "Fragments": 1, "ZerocopySends": 1,
-          "CsumHw": 1}, zc)
+          "CsumHw": 1, "RouteCacheMisses": 1}, zc)
     case("MSG_ZEROCOPY, fragmenting: copied", lambda s: send(s, 4000, MSG_ZEROCOPY, dst),
          {"OutDatagrams": 1, "OutBytes": 4000, "Fragments": 3, "ZerocopyCopied": 1,
-          "CsumSw": 1}, zc)
+          "CsumSw": 1, "RouteCacheMisses": 1}, zc)
     ethtool("tx", "off")
     case("tx checksum offload off", lambda s: send(s, 100, addr=dst),
-         {"OutDatagrams": 1, "OutBytes": 100, "Fragments": 1, "CsumSw": 1})
+         {"OutDatagrams": 1, "OutBytes": 100, "Fragments": 1, "CsumSw": 1,
+          "RouteCacheMisses": 1})
     ethtool("tx", "on")
     case("SO_NO_CHECK", lambda s: send(s, 100, addr=dst),
-         {"OutDatagrams": 1, "OutBytes": 100, "Fragments": 1, "CsumNone": 1},
+         {"OutDatagrams": 1, "OutBytes": 100, "Fragments": 1, "CsumNone": 1,
+          "RouteCacheMisses": 1},
          [(socket.SOL_SOCKET, SO_NO_CHECK, 1)])
     case("nft drop", lambda s: send(s, 100, addr=(ns.addr_b, DROP_PORT)),
-         {"Fragments": 1, "CsumHw": 1, "NfDrops": 1, "ErrEPERM": 1})
+         {"Fragments": 1, "CsumHw": 1, "NfDrops": 1, "ErrEPERM": 1,
+          "RouteCacheMisses": 1})
     case("70000 B", lambda s: send(s, 70000, addr=dst), {"ErrEMSGSIZE": 1})
     case("port 0", lambda s: send(s, 10, addr=(ns.addr_b, 0)), {"ErrEINVAL": 1})
     case("no destination", lambda s: send(s, 10), {"ErrEDESTADDRREQ": 1})

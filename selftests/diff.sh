@@ -6,9 +6,16 @@
 # same namespaces; the frames on the wire, the calls' answers, the error
 # queue and the snmp counters must be equal (selftests/diff/altudp_diff.c).
 #
-# ALTUDP_LONG=1 runs 10,000 random sequences instead of 500;
+# Then route-change sequences: an unconnected socket sending mostly to one
+# destination while routes, rules, addresses and the MTU change between
+# sends (the route cache of src/rcache.c must never keep a route a lookup
+# would no longer give).
+#
+# ALTUDP_LONG=1 runs 10,000 random sequences instead of 500 and 2,000
+# route-change ones instead of 60;
 # ALTUDP_DIFF_SEED sets the first seed (default 1, or the time in long mode);
-# ALTUDP_DIFF_COUNT the number of sequences.
+# ALTUDP_DIFF_COUNT the number of sequences, ALTUDP_DIFF_ROUTES the number
+# of route-change sequences.
 # ALTUDP_DIFF_PROTO=0 checks the runner itself: native UDP against native
 # UDP, which must not differ; a difference that shows there too is state
 # left behind by the first run of a pair, not a fault of the module.
@@ -20,9 +27,11 @@ bin=$(test_prog diff altudp_diff) || skip_all "cannot build altudp_diff"
 
 if [ -n "$ALTUDP_LONG" ]; then
 	count=${ALTUDP_DIFF_COUNT:-10000}
+	routes=${ALTUDP_DIFF_ROUTES:-2000}
 	seed=${ALTUDP_DIFF_SEED:-$(date +%s)}
 else
 	count=${ALTUDP_DIFF_COUNT:-500}
+	routes=${ALTUDP_DIFF_ROUTES:-60}
 	seed=${ALTUDP_DIFF_SEED:-1}
 fi
 # Then the same count of random sequences on AF_INET6 sockets sending to
@@ -36,7 +45,7 @@ run_diff() {
 	echo $? >>"$status"
 }
 {
-	run_diff
+	run_diff --routes "$routes"
 	if [ "$(sock "" inet6)" = 0 ] || [ "${ALTUDP_DIFF_PROTO:-}" = 0 ]; then
 		run_diff --no-scenarios --inet6
 	else

@@ -158,7 +158,7 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 			} else {
 				uarg_to_msgzc(uarg)->zerocopy = 0;
 				skb_zcopy_set(skb, uarg, &extra_uref);
-				ALTUDP_INC_STATS(net, ALTUDP_MIB_ZEROCOPYCOPIED);
+				ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_ZEROCOPYCOPIED);
 			}
 		}
 	} else if ((flags & MSG_SPLICE_PAGES) && length) {
@@ -170,7 +170,7 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 			flags &= ~MSG_SPLICE_PAGES;
 	}
 	if (zc)
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_ZEROCOPYSENDS);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_ZEROCOPYSENDS);
 
 	cork->length += length;
 
@@ -288,14 +288,14 @@ alloc_new_skb:
 							  skb->csum);
 				data += fraggap;
 				pskb_trim_unique(skb_prev, maxfraglen);
-				ALTUDP_INC_STATS(net, ALTUDP_MIB_FRAGGAPS);
+				ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_FRAGGAPS);
 			}
 
 			copy = datalen - transhdrlen - fraggap - pagedlen;
 			trace_altudp_append_alloc(sk, datalen, fraglen,
 						  alloclen, pagedlen, fraggap,
 						  copy, csummode, zc);
-			ALTUDP_INC_STATS(net, ALTUDP_MIB_FRAGMENTS);
+			ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_FRAGMENTS);
 			if (copy > 0 &&
 			    INDIRECT_CALL_1(getfrag, ip_generic_getfrag,
 					    from, data + transhdrlen, offset,
@@ -348,7 +348,7 @@ alloc_new_skb:
 				err = -EFAULT;
 				goto error;
 			}
-			ALTUDP_INC_STATS(net, ALTUDP_MIB_LINEARCOPIES);
+			ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_LINEARCOPIES);
 			trace_altudp_append_copy(skb, ALTUDP_COPY_LINEAR, copy);
 		} else if (flags & MSG_SPLICE_PAGES) {
 			struct msghdr *msg = from;
@@ -384,7 +384,7 @@ alloc_new_skb:
 						     pfrag->offset, 0);
 				skb_shinfo(skb)->nr_frags = ++i;
 				get_page(pfrag->page);
-				ALTUDP_INC_STATS(net, ALTUDP_MIB_SGFRAGS);
+				ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_SGFRAGS);
 			}
 			copy = min_t(int, copy, pfrag->size - pfrag->offset);
 			if (INDIRECT_CALL_1(getfrag, ip_generic_getfrag,

@@ -48,7 +48,7 @@ static int altudp_local_out(struct net *net, struct sock *sk,
 		err = dst_output(net, sk, skb);
 		trace_altudp_xmit(sk, err);
 	} else if (err < 0) {
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_NFDROPS);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_NFDROPS);
 	}
 
 	return err;
@@ -114,9 +114,9 @@ int altudp_send_skb(struct sk_buff *skb, struct flowi4 *fl4,
 			skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4;
 			skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(datalen,
 								 cork->gso_size);
-			ALTUDP_INC_STATS(net, ALTUDP_MIB_GSOSENDS);
-			ALTUDP_ADD_STATS(net, ALTUDP_MIB_GSOSEGS,
-					 skb_shinfo(skb)->gso_segs);
+			ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_GSOSENDS);
+			ALTUDP_SK_ADD_STATS(sk, ALTUDP_MIB_GSOSEGS,
+					    skb_shinfo(skb)->gso_segs);
 
 			/* Don't checksum the payload, skb will get segmented */
 			goto csum_partial;
@@ -126,18 +126,18 @@ int altudp_send_skb(struct sk_buff *skb, struct flowi4 *fl4,
 
 	if (sk->sk_no_check_tx) {			 /* UDP csum off */
 		skb->ip_summed = CHECKSUM_NONE;
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_CSUMNONE);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CSUMNONE);
 		goto send;
 
 	} else if (skb->ip_summed == CHECKSUM_PARTIAL) { /* UDP hardware csum */
 csum_partial:
 		udp4_hwcsum(skb, fl4->saddr, fl4->daddr);
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_CSUMHW);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CSUMHW);
 		goto send;
 	}
 
 	csum = udp_csum(skb);
-	ALTUDP_INC_STATS(net, ALTUDP_MIB_CSUMSW);
+	ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CSUMSW);
 
 	/* add protocol-dependent pseudo-header */
 	uh->check = csum_tcpudp_magic(fl4->saddr, fl4->daddr, len,
@@ -155,8 +155,8 @@ send:
 		}
 	} else {
 		altudp_udp_inc_stats(net, UDP_MIB_OUTDATAGRAMS);
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_OUTDATAGRAMS);
-		ALTUDP_ADD_STATS(net, ALTUDP_MIB_OUTBYTES, datalen);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_OUTDATAGRAMS);
+		ALTUDP_SK_ADD_STATS(sk, ALTUDP_MIB_OUTBYTES, datalen);
 	}
 	return err;
 

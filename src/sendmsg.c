@@ -238,7 +238,10 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 				   dport, inet->inet_sport, sk_uid(sk));
 
 		security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
-		rt = ip_route_output_flow(net, fl4, sk);
+		if (connected)
+			rt = ip_route_output_flow(net, fl4, sk);
+		else
+			rt = altudp_rcache_route(sk, fl4);
 		if (IS_ERR(rt)) {
 			err = PTR_ERR(rt);
 			rt = NULL;
@@ -300,7 +303,7 @@ back_from_confirm:
 	WRITE_ONCE(up->pending, AF_INET);
 
 do_append_data:
-	ALTUDP_INC_STATS(sock_net(sk), ALTUDP_MIB_CORKEDSENDS);
+	ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CORKEDSENDS);
 	up->len += ulen;
 	err = altudp_ip_append_data(sk, fl4, getfrag, msg, ulen,
 				    sizeof(struct udphdr), &ipc, &rt,

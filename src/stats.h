@@ -25,6 +25,8 @@ enum {
 	ALTUDP_MIB_ZEROCOPYSENDS,
 	ALTUDP_MIB_ZEROCOPYCOPIED,
 	ALTUDP_MIB_NFDROPS,
+	ALTUDP_MIB_RCACHE_HITS,
+	ALTUDP_MIB_RCACHE_MISSES,
 	/* sendmsg() errors, one counter per errno */
 	ALTUDP_MIB_ERR_EMSGSIZE,
 	ALTUDP_MIB_ERR_EINVAL,
@@ -60,12 +62,12 @@ static inline struct altudp_mib __percpu *altudp_mib(const struct net *net)
 }
 
 /*
- * The counters' lookup on the send path.  net_generic() brackets it with
- * rcu_read_lock(), which on a preemptible-RCU kernel (Debian's) is two
- * out-of-line calls: for the four counters a datagram bumps that was
- * ~90 instructions, all the module's send path cost over the kernel's.
- * A preempt-disabled section is an RCU reader too (net->gen is freed with
- * kfree_rcu()) and costs two inline instructions.
+ * The counters' lookup by namespace, for the paths that have no altudp
+ * socket at hand.  net_generic() brackets it with rcu_read_lock(), which
+ * on a preemptible-RCU kernel (Debian's) is two out-of-line calls; a
+ * preempt-disabled section is an RCU reader too (net->gen is freed with
+ * kfree_rcu()) and costs two inline instructions.  The send path takes
+ * the socket's own pointer instead (ALTUDP_SK_ADD_STATS, altudp.h).
  */
 static inline struct altudp_mib __percpu *
 altudp_mib_sched(const struct net *net)

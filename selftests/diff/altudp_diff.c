@@ -112,7 +112,7 @@ static int diff_one(const struct seq *s, int proto, int report)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: altudp_diff [--proto P] [--seed N] [--count N]\n"
+		"usage: altudp_diff [--proto P] [--seed N] [--count N] [--routes N]\n"
 		"                   [--scenarios|--no-scenarios] [--only NAME]\n"
 		"                   [--max-report N] [--stop-on-diff] [--verbose] [--list]\n"
 		"                   [--inet6]\n");
@@ -138,13 +138,29 @@ static void run_scenarios(int proto, const char *only)
 	}
 }
 
+/* The route cache's counters in the sender's namespace, if any. */
+static void print_rcache(void)
+{
+	FILE *f = fopen("/proc/net/altudp", "r");
+	char name[64];
+	unsigned long v;
+
+	if (!f)
+		return;
+	while (fscanf(f, "%63s %lu", name, &v) == 2)
+		if (!strncmp(name, "AltUdpRouteCache", 16))
+			printf("# %s %lu\n", name, v);
+	fclose(f);
+}
+
 /*
  * count random sequences from seed on, the first max_report differences
  * reported in full: one TAP line for them all.
  */
 static void run_random(const char *prog, int proto, uint64_t seed, int count,
-		       int max_report, int stop)
+		       int max_report, int stop, int routes)
 {
+	const char *kind = routes ? "route" : "random";
 	int differ = 0, errors = 0, reported = 0, i, r;
 	double t0 = now_seconds(), dt;
 	static struct seq s;
@@ -155,13 +171,17 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 		snprintf(name, sizeof(name), "seed %" PRIu64 "%s", seed + i,
 			 family == AF_INET6 ? " inet6" : "");
 		s.name = name;
-		gen_seq(seed + i, &s);
+		if (routes)
+			gen_route_seq(seed + i, &s);
+		else
+			gen_seq(seed + i, &s);
 		r = diff_one(&s, proto, reported < max_report);
 		if (!r)
 			continue;
 		if (reported++ < max_report)
-			printf("#   replay: %s --seed %" PRIu64 " --count 1 --no-scenarios%s%s\n",
-			       prog, seed + i, " --verbose", family == AF_INET6 ? " --inet6" : "");
+			printf("#   replay: %s --seed %" PRIu64 " %s --no-scenarios --verbose%s\n",
+			       prog, seed + i, routes ? "--count 0 --routes 1" : "--count 1",
+			       family == AF_INET6 ? " --inet6" : "");
 		if (r > 0)
 			differ++;
 		else
@@ -172,10 +192,12 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 		}
 	}
 	dt = now_seconds() - t0;
-	printf("# random: seeds %" PRIu64 "..%" PRIu64 ": %d sequences ran, %d differed, %d runner errors, %.1f s (%.1f sequences/s)\n",
-	       seed, seed + i - 1, i, differ, errors, dt, i / dt);
+	if (routes)
+		print_rcache();
+	printf("# %s: seeds %" PRIu64 "..%" PRIu64 ": %d sequences ran, %d differed, %d runner errors, %.1f s (%.1f sequences/s)\n",
+	       kind, seed, seed + i - 1, i, differ, errors, dt, i / dt);
 	tap(!differ && !errors,
-	    "random%s: %d sequences from seed %" PRIu64 ", %d differed%s",
+	    "%s%s: %d sequences from seed %" PRIu64 ", %d differed%s", kind,
 	    family == AF_INET6 ? " (AF_INET6, v4-mapped)" : "", i,
 	    seed, differ, errors ? ", runner errors" : "");
 }
@@ -184,12 +206,13 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 1;
 	int proto = -1, count = 500, do_scn = 1, max_report = 3, stop = 0;
-	int list = 0, inet6 = 0, i;
+	int list = 0, inet6 = 0, routes = 0, i;
 	const char *only = NULL;
 	const struct test_opt opts[] = {
 		{ "proto", ARG_INT, &proto },
 		{ "seed", ARG_U64, &seed },
 		{ "count", ARG_INT, &count },
+		{ "routes", ARG_INT, &routes },
 		{ "max-report", ARG_INT, &max_report },
 		{ "only", ARG_STR, &only },
 		{ "scenarios", ARG_SET, &do_scn },
@@ -238,7 +261,9 @@ int main(int argc, char **argv)
 	if (do_scn)
 		run_scenarios(proto, only);
 	if (count > 0 && !only)
-		run_random(argv[0], proto, seed, count, max_report, stop);
+		run_random(argv[0], proto, seed, count, max_report, stop, 0);
+	if (routes > 0 && !only)
+		run_random(argv[0], proto, seed, routes, max_report, stop, 1);
 	/* There are static neighbours for every destination. */
 	if (arp_frames)
 		printf("# warning: %lu ARP frames on the wire (the last for %s): a destination lacks a static neighbour\n",

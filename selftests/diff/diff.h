@@ -44,7 +44,13 @@
 /* ---------------------------------------------------------------- ops.c */
 
 enum kind { K_SEND, K_SPLICE, K_SETOPT, K_GETOPT, K_CONNECT, K_DISCONNECT,
-	    K_MTU, K_FEATURE, K_REOPEN };
+	    K_MTU, K_FEATURE, K_REOPEN, K_NET };
+
+/* K_NET: a change of the sender's routes, rules or addresses (setup.c). */
+enum { N_FLUSH, N_HOST, N_HOST_MTU, N_HOST_UNREACH, N_HOST_PROHIBIT,
+       N_HOST_DEL, N_ADDR, N_HOST_SRC, N_ADDR_DEL, N_RULE_MARK, N_RULE_UID,
+       N_RULE_DPORT, N_RULE_TOS, N_RULES_DEL, N_MULTIPATH, NNET };
+extern const char *const net_name[NNET];
 
 /* Destinations: name, address, port. */
 enum { D_NONE, D_B9, D_B9000, D_NFDROP, D_MCAST, D_BCAST, D_LBCAST,
@@ -135,6 +141,7 @@ extern const int nscenarios;
 /* ------------------------------------------------------------- random.c */
 
 void gen_seq(uint64_t seed, struct seq *s);
+void gen_route_seq(uint64_t seed, struct seq *s);
 
 /* -------------------------------------------------------------- setup.c */
 
@@ -153,6 +160,8 @@ void setup(void);
 int features_set(const int *want);
 int set_mtu(const char *dev, int m);
 void reset_routes(void);
+int net_change(int which);
+void reset_net(void);
 
 /* ------------------------------------------------------------ capture.c */
 

@@ -274,6 +274,9 @@ void describe(const struct op *o, char *b, size_t n)
 	case K_REOPEN:
 		snprintf(b, n, "close, new socket");
 		break;
+	case K_NET:
+		snprintf(b, n, "net: %s", net_name[o->arg]);
+		break;
 	}
 }
 

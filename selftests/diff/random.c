@@ -303,3 +303,57 @@ void gen_seq(uint64_t seed, struct seq *s)
 		}
 	}
 }
+
+/*
+ * Route-change sequences: an unconnected socket sends to a few
+ * destinations, often to one many times in a row, while routes, rules,
+ * addresses, the device MTU, the socket's mark, tos and options change
+ * between sends.  An altudp socket that kept a route the kernel would no
+ * longer pick differs in the frames, their source, or the error.
+ */
+void gen_route_seq(uint64_t seed, struct seq *s)
+{
+	static const int mtus[] = { 1500, 1280, 1000, 9000 };
+	static const int sizes[] = { 0, 64, 1000, 1200, 1472, 3000 };
+	static const int dests_[] = { D_B9000, D_B9000, D_B9000, D_B9,
+				      D_OTHER };
+	static const int marks[] = { 0, 1 };
+	static const int tos[] = { 0, 0x10 };
+	struct rng r = { seed ^ 0x726f757465ull };
+	struct gen g = { 1500, 0, 0, 0 };
+	struct op *o;
+	int n, x, i, last = D_B9000;
+
+	s->nops = 0;
+	for (i = 0; i < 3; i++)
+		rng_next(&r);
+	n = 12 + rng_below(&r, MAXOPS - 12);
+	while (s->nops < n) {
+		x = rng_below(&r, 100);
+		if (x < 50) {
+			/* the same destination again, mostly */
+			if (rng_chance(&r, 25))
+				last = PICK(&r, dests_);
+			o = send_(s, PICK(&r, sizes), 0, last);
+			if (rng_chance(&r, 10))
+				o->flags |= MSG_DONTROUTE;
+		} else if (x < 60) {
+			gen_send(&r, &g, add(s, K_SEND));
+			if (s->ops[s->nops - 1].dest == D_NONE)
+				s->ops[s->nops - 1].dest = last;
+		} else if (x < 80) {
+			add(s, K_NET)->arg = rng_below(&r, NNET);
+		} else if (x < 86) {
+			setopt(s, SOL_SOCKET, SO_MARK, PICK(&r, marks));
+		} else if (x < 91) {
+			setopt(s, SOL_IP, IP_TOS, PICK(&r, tos));
+		} else if (x < 95) {
+			setopt(s, SOL_IP, IP_RECVERR, rng_chance(&r, 70));
+		} else if (x < 98) {
+			o = mtu(s, PICK(&r, mtus));
+			g.mtu = o->arg;
+		} else {
+			setopt(s, SOL_IP, IP_MTU_DISCOVER, rng_below(&r, 4));
+		}
+	}
+}

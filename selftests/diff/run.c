@@ -230,6 +230,11 @@ int run(const struct seq *s, int proto, struct log *l)
 		die("resetting %s: %s", IF_A, strerror(errno));
 	if (sync_marker(l, -1, &st))
 		die("the marker did not come back before the run");
+	for (i = 0; i < s->nops; i++)
+		if (s->ops[i].kind == K_NET) {
+			reset_net();
+			break;
+		}
 	reset_routes();
 	l->len = 0;
 	if (pipe2(pipefd, 0) || fcntl(pipefd[1], F_SETFL, O_NONBLOCK) ||
@@ -284,6 +289,9 @@ int run(const struct seq *s, int proto, struct log *l)
 			for (j = 0; j < NFEAT; j++)
 				want1[j] = j == o->arg ? o->arg2 : -1;
 			ret = features_set(want1);
+			break;
+		case K_NET:
+			ret = net_change(o->arg);
 			break;
 		case K_REOPEN:
 			close(fd);

@@ -289,17 +289,19 @@ def _udp_record(rec, payload, saddr, daddr, ident, partial, recs, pending):
 
 class Peer:
     """The receiving end in ns.b: a UDP socket on (ns.addr_b, DPORT) and an
-    AF_PACKET socket capturing the IPv4 frames from src (default ns.addr_a)
-    that arrive on ifname (default ns.if_b).  With family AF_INET6, on
-    (ns.addr6_b, DPORT), the IPv6 frames from src (default ns.addr6_a)."""
+    AF_PACKET socket capturing the IPv4 frames from src (an address or a
+    list of them; default ns.addr_a) that arrive on ifname (default
+    ns.if_b).  With family AF_INET6, on (ns.addr6_b, DPORT), the IPv6
+    frames from src (default ns.addr6_a)."""
 
     def __init__(self, ns, port=DPORT, capture=True, ifname=None, src=None,
                  family=socket.AF_INET):
         self.family = family
         v6 = family == socket.AF_INET6
         self.addr = ((ns.addr6_b if v6 else ns.addr_b), port)
-        self.src_addr = src or (ns.addr6_a if v6 else ns.addr_a)
-        self.src = socket.inet_pton(family, self.src_addr)
+        srcs = src if isinstance(src, (list, tuple)) else \
+            [src or (ns.addr6_a if v6 else ns.addr_a)]
+        self.srcs = {socket.inet_pton(family, a) for a in srcs}
         self.ifname = ifname or ns.if_b
         self.rx = run_in(ns.b, socket.socket, family, socket.SOCK_DGRAM)
         self.rx.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
@@ -345,7 +347,7 @@ class Peer:
                     continue
                 pkt = data[14:]
                 src = pkt[8:24] if self.family == socket.AF_INET6 else pkt[12:16]
-                if src != self.src:
+                if src not in self.srcs:
                     continue
                 status = 0
                 for level, typ, d in anc:

@@ -519,4 +519,24 @@ struct dst_entry *altudp_ip6_sk_dst_lookup_flow(struct sock *sk,
 #define ALTUDP_CORK6_CAPS_FRAGSIZE	false
 #endif
 
+/*
+ * Whether a multipath route's choice depends on the flow alone: not with
+ * fib_multipath_use_neigh (the neighbours' state), a hash policy other
+ * than L3 (fields the flow may not fix), or a hash seed the user set
+ * (6.11+; changing it flushes no route).
+ */
+static inline bool altudp_fib_multipath_stable(const struct net *net)
+{
+#ifdef CONFIG_IP_ROUTE_MULTIPATH
+	if (READ_ONCE(net->ipv4.sysctl_fib_multipath_use_neigh) ||
+	    READ_ONCE(net->ipv4.sysctl_fib_multipath_hash_policy))
+		return false;
+#ifdef COMPAT_HAVE_FIB_MULTIPATH_HASH_SEED
+	if (READ_ONCE(net->ipv4.sysctl_fib_multipath_hash_seed.user_seed))
+		return false;
+#endif
+#endif
+	return true;
+}
+
 #endif /* _ALTUDP_COMPAT_H */
