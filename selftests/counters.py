@@ -8,8 +8,8 @@ datagrams, MSG_MORE chains with scatter-gather on and off, a datagram
 that fragments, a fraggap chain, UDP_SEGMENT, MSG_ZEROCOPY sent and
 copied, checksums in hardware, in software (tx offload off) and none
 (SO_NO_CHECK), an nft drop and sendmsg() errors; the route cache's
-misses and hits of these unconnected sends (the third to one destination
-hits).  For altudp the whole
+misses and hits of these unconnected sends, with the cache turned on
+(the third to one destination hits).  For altudp the whole
 set of counters that moved must be the one listed; for native UDP none
 may move; both must return the same and move Udp OutDatagrams, Ip
 FragCreates and Ip OutDiscards of /proc/net/snmp alike.  A second
@@ -26,8 +26,8 @@ import subprocess
 import sys
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
-from altudp import (Netns, altudp_protocol, has_family, ip, ns_exec, require_module, run_in,
-                    tap_check, tap_end, tap_skip)
+from altudp import (Netns, altudp_protocol, has_family, ip, module_param, ns_exec, require_module,
+                    run_in, tap_check, tap_end, tap_skip)
 
 SO_NO_CHECK, SO_ZEROCOPY, MSG_ZEROCOPY = 11, 60, 0x4000000
 SOL_UDP, UDP_SEGMENT = 17, 103
@@ -68,17 +68,19 @@ def main():
     proto_alt = altudp_protocol()
     other = "altudp-counters-%d-other" % os.getpid()
     ip("netns", "add", other)
-    try:
-        with Netns() as ns:
-            cases(ns, other, proto_alt)
-    finally:
-        ip("netns", "del", other, check=False)
-    why = has_family(socket.AF_INET6)
-    if why:
-        tap_skip("AF_INET6 sockets", why)
-    else:
-        with Netns(ipv6=True) as ns:
-            ipv6_cases(ns, proto_alt)
+    # the route cache on (it is off by default), for its counters
+    with module_param("route_cache", 1):
+        try:
+            with Netns() as ns:
+                cases(ns, other, proto_alt)
+        finally:
+            ip("netns", "del", other, check=False)
+        why = has_family(socket.AF_INET6)
+        if why:
+            tap_skip("AF_INET6 sockets", why)
+        else:
+            with Netns(ipv6=True) as ns:
+                ipv6_cases(ns, proto_alt)
     tap_end()
 
 
@@ -130,7 +132,8 @@ def ipv6_cases(ns, proto_alt):
          {"OutDatagrams": 1, "OutBytes": 4000, "Fragments": 3, "CsumSw": 1})
     case("v4-mapped, three datagrams",
          lambda s: [send(s, n, addr=mapped) for n in (100, 200, 300)],
-         {"OutDatagrams": 3, "OutBytes": 600, "Fragments": 3, "CsumHw": 3})
+         {"OutDatagrams": 3, "OutBytes": 600, "Fragments": 3, "CsumHw": 3,
+          "RouteCacheMisses": 2, "RouteCacheHits": 1})
     case("errors", lambda s: [send(s, 10, addr=(ns.addr6_b, 0)),
                               send(s, 70000, addr=dst6)],
          {"ErrEINVAL": 1, "ErrEMSGSIZE": 1})

@@ -37,6 +37,8 @@ fi
 # Then the same count of random sequences on AF_INET6 sockets sending to
 # v4-mapped destinations, where the module has IPv6 sockets.  The two
 # runs' points are numbered on as one test.
+# The route cache (off by default) is on for all of them.
+set_param route_cache 1
 status=$(mktemp)
 at_exit rm -f "$status"
 run_diff() {

@@ -15,13 +15,12 @@
 import socket
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
-from altudp import Netns, ip, require_module, tap_check, tap_end
+from altudp import Netns, ip, module_param, require_module, tap_check, tap_end
 from txcmp import Peer, compare, same, send, side_by_side
 
 require_module()
 
 SO_MARK = 36
-PARAM = "/sys/module/altudp/parameters/route_cache"
 SIZES = (64, 1200, 1472)
 
 
@@ -70,30 +69,22 @@ def main():
     with Netns() as ns:
         second = ns.addr_a.rsplit(".", 1)[0] + ".5"
         peer = Peer(ns, src=[ns.addr_a, second])
-        with open(PARAM) as f:
-            saved = f.read().strip()
-        try:
-            with open(PARAM, "w") as f:
-                f.write("1")
+        with module_param("route_cache", 1):
             runs = side_by_side(ns, peer, scenario(ns, peer))
-            compare("routes changing between sends", runs)
-            same("routes changing between sends: sources",
-                 *[[f[0][12:16] for f in runs[k].frames]
-                   for k in ("native", "altudp")])
-            hits = runs["altudp"].tx.get("AltUdpRouteCacheHits", 0)
-            tap_check(hits > 0, "the route cache was used (%d hits)" % hits,
-                      "no hit: the test proves nothing")
-            tap_check(runs["native"].tx.get("AltUdpRouteCacheHits", 0) == 0,
-                      "a native socket moves no route cache counter")
-            with open(PARAM, "w") as f:
-                f.write("0")
+        compare("routes changing between sends", runs)
+        same("routes changing between sends: sources",
+             *[[f[0][12:16] for f in runs[k].frames]
+               for k in ("native", "altudp")])
+        hits = runs["altudp"].tx.get("AltUdpRouteCacheHits", 0)
+        tap_check(hits > 0, "the route cache was used (%d hits)" % hits,
+                  "no hit: the test proves nothing")
+        tap_check(runs["native"].tx.get("AltUdpRouteCacheHits", 0) == 0,
+                  "a native socket moves no route cache counter")
+        with module_param("route_cache", 0):
             runs = side_by_side(ns, peer, scenario(ns, peer))
-            compare("routes changing between sends, route_cache=0", runs)
-            tap_check(runs["altudp"].tx.get("AltUdpRouteCacheHits", 0) == 0,
-                      "route_cache=0: no hit")
-        finally:
-            with open(PARAM, "w") as f:
-                f.write(saved)
+        compare("routes changing between sends, route_cache=0", runs)
+        tap_check(runs["altudp"].tx.get("AltUdpRouteCacheHits", 0) == 0,
+                  "route_cache=0: no hit")
     tap_end()
 
 

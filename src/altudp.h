@@ -48,7 +48,46 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 
+#include "rcache.h"
 #include "stats.h"
+
+/*
+ * An altudp socket: the kernel's UDP socket, then what the module keeps
+ * per socket (altudp_prot's obj_size).
+ */
+struct altudp_sock {
+	struct udp_sock udp;
+	/* the counters of its namespace, which outlives the socket */
+	struct altudp_mib __percpu *mib;
+	struct altudp_rcache rcache;
+};
+
+static inline struct altudp_sock *altudp_sk(const struct sock *sk)
+{
+	return (struct altudp_sock *)sk;
+}
+
+/*
+ * An IPv6 altudp socket: the same, then ipv6_pinfo, last as in udp6_sock
+ * (6.1's inet6_sk_generic() puts it at the end of obj_size).  v4-mapped
+ * sends and IPV6_ADDRFORM reach the IPv4 path, which reads altudp_sock.
+ */
+struct altudp6_sock {
+	struct altudp_sock as;
+	struct ipv6_pinfo inet6;
+};
+
+void altudp_sock_init(struct sock *sk);
+
+/*
+ * The send path's counters.  The socket holds a reference on its
+ * namespace, so the pointer it took at creation stays valid without RCU,
+ * and this_cpu_add() is one instruction that preemption cannot split,
+ * PREEMPT_RT included.
+ */
+#define ALTUDP_SK_ADD_STATS(sk, field, val) \
+	this_cpu_add(altudp_sk(sk)->mib->mibs[field], val)
+#define ALTUDP_SK_INC_STATS(sk, field) ALTUDP_SK_ADD_STATS(sk, field, 1)
 
 typedef int (*altudp_getfrag_t)(void *from, char *to, int offset, int len,
 				int odd, struct sk_buff *skb);

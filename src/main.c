@@ -64,9 +64,18 @@ static struct proto altudp_prot;
  * for UDP (SO_ZEROCOPY in sock_setsockopt(), sk_is_udp(), the protocol of
  * the flow and of the IP header) read it, so it becomes IPPROTO_UDP.
  */
+void altudp_sock_init(struct sock *sk)
+{
+	struct altudp_sock *as = altudp_sk(sk);
+
+	as->mib = altudp_mib(sock_net(sk));
+	memset(&as->rcache, 0, sizeof(as->rcache));
+	sk->sk_protocol = IPPROTO_UDP;
+}
+
 static int altudp_init_sock(struct sock *sk)
 {
-	sk->sk_protocol = IPPROTO_UDP;
+	altudp_sock_init(sk);
 	return udp_prot.init(sk);
 }
 
@@ -82,6 +91,7 @@ static void altudp_destroy_sock(struct sock *sk)
 	sock_set_flag(sk, SOCK_DEAD);
 	altudp_flush_pending_frames(sk);
 	unlock_sock_fast(sk, slow);
+	altudp_rcache_release(sk);
 	udp_prot.destroy(sk);
 }
 
@@ -227,6 +237,7 @@ static int __init altudp_init(void)
 
 	altudp_prot = udp_prot;
 	strscpy(altudp_prot.name, "ALTUDP", sizeof(altudp_prot.name));
+	altudp_prot.obj_size	= sizeof(struct altudp_sock);
 	altudp_prot.owner	= THIS_MODULE;
 	altudp_prot.init	= altudp_init_sock;
 	altudp_prot.destroy	= altudp_destroy_sock;

@@ -31,7 +31,7 @@ static struct proto *altudp6_prot4;
 /* The socket is UDP to the rest of the kernel (see altudp_init_sock()). */
 static int altudp6_init_sock(struct sock *sk)
 {
-	sk->sk_protocol = IPPROTO_UDP;
+	altudp_sock_init(sk);
 	return altudp_udpv6_prot->init(sk);
 }
 
@@ -46,6 +46,8 @@ static void altudp6_destroy_sock(struct sock *sk)
 	sock_set_flag(sk, SOCK_DEAD);
 	altudp_udp_v6_flush_pending_frames(sk);
 	release_sock(sk);
+	/* filled by v4-mapped sends, which take the IPv4 path */
+	altudp_rcache_release(sk);
 	altudp_udpv6_prot->destroy(sk);
 }
 
@@ -147,6 +149,10 @@ int altudp6_init(int protocol, struct proto *prot4)
 	altudp6_prot = *altudp_udpv6_prot;
 	strscpy(altudp6_prot.name, "ALTUDPv6", sizeof(altudp6_prot.name));
 	altudp6_prot.owner	= THIS_MODULE;
+	altudp6_prot.obj_size	= sizeof(struct altudp6_sock);
+#ifdef COMPAT_HAVE_PROTO_IPV6_PINFO_OFFSET
+	altudp6_prot.ipv6_pinfo_offset = offsetof(struct altudp6_sock, inet6);
+#endif
 	altudp6_prot.init	= altudp6_init_sock;
 	altudp6_prot.destroy	= altudp6_destroy_sock;
 	altudp6_prot.setsockopt	= altudp6_setsockopt;

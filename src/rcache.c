@@ -38,10 +38,14 @@
 
 #include "altudp.h"
 
-static bool route_cache = true;
+/*
+ * Off by default until random sequences that also change VRFs and BPF
+ * programs between sends have compared it with the kernel's lookups.
+ */
+static bool route_cache;
 module_param(route_cache, bool, 0644);
 MODULE_PARM_DESC(route_cache,
-		 "keep the route of an unconnected socket's last destination (default on)");
+		 "keep the route of an unconnected socket's last destination (default off)");
 
 /* The same flow: every field the lookup reads, compared as words. */
 static bool altudp_rcache_flow_equal(const struct flowi4 *a,

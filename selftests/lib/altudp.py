@@ -20,10 +20,12 @@ sockets it creates stay in that namespace.
 
 The module: module_loaded(), altudp_protocol(), require_module(),
 module_file() (ALTUDP_KO, or the installed module's file),
+module_param(name, value) (a parameter set for a with block),
 has_family(family), require_family(family): whether the module has a
 socket of that family, skipping the test when not.
 """
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -387,6 +389,22 @@ class Kprobes:
 
     def __exit__(self, *exc):
         self.close()
+
+
+@contextlib.contextmanager
+def module_param(name, value):
+    """The loaded module's writable parameter name set to value inside the
+    block, its old value written back after."""
+    path = "/sys/module/altudp/parameters/" + name
+    with open(path) as f:
+        saved = f.read().strip()
+    try:
+        with open(path, "w") as f:
+            f.write(str(value))
+        yield
+    finally:
+        with open(path, "w") as f:
+            f.write(saved)
 
 
 def kprobes_writable():

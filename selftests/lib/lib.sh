@@ -146,6 +146,14 @@ trap _cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# set_param NAME VALUE: a writable parameter of the loaded module, its
+# old value written back on exit.
+set_param() {
+	local f=/sys/module/altudp/parameters/$1
+	at_exit "echo $(cat "$f") >$f"
+	echo "$2" >"$f"
+}
+
 # ns_pair [N]: sets NS_A NS_B IF_A IF_B ADDR_A ADDR_B ADDR6_A ADDR6_B
 # (addresses without their prefix length).
 ns_pair() {
