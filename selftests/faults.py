@@ -208,15 +208,18 @@ class Peer:
 
 
 def errqueue(s):
-    """The zerocopy ids completed and the timestamp keys reported, each
-    as a sorted tuple (how completions merge depends on timing)."""
-    zc, ts = set(), set()
+    """The zerocopy ids completed, as a sorted tuple (how completions
+    merge depends on timing), and the timestamp keys reported with the
+    number of timestamps: which of a datagram's timestamps (sched, sent)
+    a failed clone loses depends on where the Nth point falls."""
+    zc, keys, n = set(), set(), 0
     for e in recv_errqueue(s):
         if e[1] == SO_EE_ORIGIN_ZEROCOPY:
             zc.update(range(e[4], e[5] + 1))
         elif e[1] == SO_EE_ORIGIN_TIMESTAMPING:
-            ts.add((e[4], e[5]))
-    return tuple(sorted(zc)), tuple(sorted(ts))
+            keys.add(e[5])
+            n += 1
+    return tuple(sorted(zc)), (tuple(sorted(keys)), n)
 
 
 def one_run(ns, peer, proto, opts, steps, target, nth, n):
