@@ -6,8 +6,11 @@
 #                      chroot's 7.2)
 # make check           install what is missing, build, boot each kernel in
 #                      QEMU and run selftests/ there
-# make check-debug     the same in a KASAN/kmemleak/lockdep 6.1 kernel built
-#                      from linux-source, with 100000 fuzz sequences
+# make check-debug     the same in a KASAN/kmemleak/lockdep/fault-injection
+#                      6.1 kernel built from linux-source, with 100000 fuzz
+#                      sequences, and the module's coverage
+# make coverage        check-debug with 10000 fuzz sequences: the module's
+#                      line and branch coverage, build/coverage/
 # make sparse, style   sparse (C=1) and checkpatch.pl --strict
 # make drift           has a kernel function that altudp mirrors changed in
 #                      a supported series' source? (scripts/drift; its
@@ -160,6 +163,12 @@ check-debug: deps
 	@$(MAKE) -s fuzz difftest
 	@scripts/debug/check
 
+# The module built with gcov counters (ALTUDP_COVERAGE=1, GCOV_PROFILE in
+# src/Kbuild: only here and in check-debug), run in the debug kernel.
+coverage: deps
+	@$(MAKE) -s fuzz difftest
+	@ALTUDP_FUZZ_COUNT=$${ALTUDP_FUZZ_COUNT:-10000} scripts/debug/check
+
 demo: deps
 	@scripts/demo-vm
 
@@ -167,4 +176,4 @@ bench: deps
 	@bench/run
 
 .PHONY: all kdir module clean tools install modprobe-conf dkms-install dkms-check deb kos \
-	sparse style deps drift check check-long check-debug debug-kernel demo bench fuzz difftest
+	sparse style deps drift check check-long check-debug coverage debug-kernel demo bench fuzz difftest

@@ -538,20 +538,26 @@ static bool altudp_leaves_whole(struct sock *sk, struct sk_buff *skb,
 	       cork->gso_size || skb->len <= ip_skb_dst_mtu(sk, skb);
 }
 
-static int altudp_orphan_frag_list(struct sk_buff *skb, gfp_t gfp)
+/*
+ * Without memory for the copy, an skb keeps its references, as the
+ * kernel's would: the datagram is sent all the same (it has taken its
+ * IP id, zerocopy id and timestamp key already), at the cost of the leak
+ * above for that one datagram.  skb_copy_ubufs() leaves an skb it could
+ * not copy as it was; the skbs before it stay copied.
+ */
+static void altudp_orphan_frag_list(struct net *net, struct sk_buff *skb,
+				    gfp_t gfp)
 {
 	struct sk_buff *frag;
 
 	skb_walk_frags(skb, frag)
 		if (skb_orphan_frags_rx(frag, gfp))
-			return -ENOMEM;
-	return 0;
+			ALTUDP_INC_STATS(net, ALTUDP_MIB_ZEROCOPYKEPT);
 }
 
 /*
  * __ip_make_skb(): combine the queued fragments into one datagram, the
  * first skb carrying the rest on its frag_list, and write the IP header.
- * ERR_PTR(-ENOBUFS) if the copy above fails.
  */
 struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 				  struct sk_buff_head *queue,
@@ -640,15 +646,10 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 
 	/* The ICMP accounting of __ip_make_skb() is left out: never ICMP. */
 
-	if (skb_has_frag_list(skb) && altudp_leaves_whole(sk, skb, rt, cork) &&
-	    altudp_orphan_frag_list(skb, sk->sk_allocation)) {
-		kfree_skb(skb);
-		skb = ERR_PTR(-ENOBUFS);
-		goto release;
-	}
+	if (skb_has_frag_list(skb) && altudp_leaves_whole(sk, skb, rt, cork))
+		altudp_orphan_frag_list(net, skb, sk->sk_allocation);
 
 	trace_altudp_make_skb(skb);
-release:
 	altudp_cork_release(cork);
 out:
 	return skb;

@@ -24,6 +24,7 @@ static const char *const altudp_mib_names[ALTUDP_MIB_MAX] = {
 	[ALTUDP_MIB_CSUMNONE] = "AltUdpCsumNone",
 	[ALTUDP_MIB_ZEROCOPYSENDS] = "AltUdpZerocopySends",
 	[ALTUDP_MIB_ZEROCOPYCOPIED] = "AltUdpZerocopyCopied",
+	[ALTUDP_MIB_ZEROCOPYKEPT] = "AltUdpZerocopyKept",
 	[ALTUDP_MIB_NFDROPS] = "AltUdpNfDrops",
 	[ALTUDP_MIB_RCACHE_HITS] = "AltUdpRouteCacheHits",
 	[ALTUDP_MIB_RCACHE_MISSES] = "AltUdpRouteCacheMisses",

@@ -16,19 +16,25 @@
  * closes it.  Sequence i of --seed S has seed S + i, so
  * "--seed S+i --count 1" replays it (the racing thread aside).
  *
+ * With --fail, the sequences' own calls (not the racing thread's) run with
+ * the task's make-it-fail set: the kernel's fault injection (failslab,
+ * fail_page_alloc, fail_usercopy), configured by the caller with its
+ * task filter on, fails some of their allocations and user copies.
+ *
  * The sequences run in a child process.  A failure is the child dying of a
  * signal, a sequence stuck for 30 s, or the kernel's taint flags changing
  * (a WARN or BUG); it is printed with its seed and a replay command.
  *
  * Usage: altudp_fuzz [--seconds S] [--count N] [--seed S] [--ops N]
  *                    [--dst ADDR] [--src ADDR] [--dst6 ADDR] [--src6 ADDR]
- *                    [--proto P]
+ *                    [--proto P] [--fail]
  * Prints "sequences N (IPv6 N6) calls M (K messages sent)" at the end;
  * exit status 1 on a failure.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -56,7 +62,7 @@
 static struct {
 	struct in_addr dst, src;
 	struct in6_addr dst6, src6;
-	int proto, ops;
+	int proto, ops, fail;
 	bool inet6;		/* the module has IPv6 sockets */
 } cfg;
 
@@ -73,6 +79,7 @@ struct shared {
 static struct shared *sh;
 
 static unsigned char data[MAX_LEN];
+static int fail_fd = -1;
 static _Atomic int cur_fd = -1;
 static _Atomic int cur_family = AF_INET;
 static atomic_bool stop;
@@ -695,6 +702,17 @@ static void *racer(void *arg)
 	return NULL;
 }
 
+/*
+ * This thread's /proc/thread-self/make-it-fail.  The write is a user copy
+ * that may itself be failed: it is repeated until it takes.
+ */
+static void make_it_fail(int on)
+{
+	for (int i = 0; fail_fd >= 0 && i < 1000; i++)
+		if (pwrite(fail_fd, on ? "1" : "0", 1, 0) == 1 || errno != EFAULT)
+			break;
+}
+
 static void sequence(uint64_t seed)
 {
 	struct rng r = { seed };
@@ -707,6 +725,7 @@ static void sequence(uint64_t seed)
 	atomic_store(&stop, false);
 	if (racing && pthread_create(&t, NULL, racer, &seed))
 		racing = 0;
+	make_it_fail(1);
 	for (int i = 0; i < ops; i++, calls++) {
 		int fd = pick_fd();
 
@@ -734,6 +753,7 @@ static void sequence(uint64_t seed)
 			atomic_store(&cur_fd, open_sock(&r));
 		}
 	}
+	make_it_fail(0);
 	atomic_store(&stop, true);
 	if (racing)
 		pthread_join(t, NULL);
@@ -752,6 +772,15 @@ static void child(uint64_t seed, uint64_t count, double seconds)
 	double end = now_seconds() + seconds;
 
 	signal(SIGPIPE, SIG_IGN);
+	if (cfg.fail) {
+		fail_fd = open("/proc/thread-self/make-it-fail", O_WRONLY);
+		if (fail_fd < 0) {
+			snprintf(sh->why, sizeof(sh->why),
+				 "--fail: /proc/thread-self/make-it-fail: %s", strerror(errno));
+			atomic_store(&sh->failed, 1);
+			_exit(2);
+		}
+	}
 	for (uint64_t i = 0; (!count || i < count) && (count || now_seconds() < end); i++) {
 		atomic_store(&sh->seed, seed + i);
 		sequence(seed + i);
@@ -773,7 +802,7 @@ static void usage(void)
 {
 	die("usage: altudp_fuzz [--seconds S] [--count N] [--seed S] [--ops N]\n"
 	    "                   [--dst ADDR] [--src ADDR] [--dst6 ADDR] [--src6 ADDR]\n"
-	    "                   [--proto P]");
+	    "                   [--proto P] [--fail]");
 }
 
 int main(int argc, char **argv)
@@ -793,6 +822,7 @@ int main(int argc, char **argv)
 		{ "dst6", ARG_STR, &dst6 },
 		{ "src6", ARG_STR, &src6 },
 		{ "proto", ARG_INT, &cfg.proto },
+		{ "fail", ARG_SET, &cfg.fail },
 		{ }
 	};
 	pid_t pid;
@@ -859,8 +889,9 @@ int main(int argc, char **argv)
 	if (atomic_load(&sh->failed)) {
 		printf("FAIL seed %" PRIu64 ": %s\n", atomic_load(&sh->seed), sh->why);
 		printf("replay: %s --seed %" PRIu64
-		       " --count 1 --ops %d --dst %s --src %s --dst6 %s --src6 %s --proto %d\n",
-		       argv[0], atomic_load(&sh->seed), cfg.ops, dst, src, dst6, src6, cfg.proto);
+		       " --count 1 --ops %d --dst %s --src %s --dst6 %s --src6 %s --proto %d%s\n",
+		       argv[0], atomic_load(&sh->seed), cfg.ops, dst, src, dst6, src6, cfg.proto,
+		       cfg.fail ? " --fail" : "");
 		return 1;
 	}
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
