@@ -56,7 +56,7 @@ from txcmp import (MSG_ZEROCOPY, SO_EE_ORIGIN_ZEROCOPY, SO_ZEROCOPY, SOL_UDP, UD
                    UDP_SEGMENT, counters, kinds, outq, sender, wait_outq_zero)
 from udpcmp import recv_errqueue
 
-from altudp import (TOP, Netns, module_refcnt, require_module, run_in, skip_all,
+from altudp import (ROOT, Netns, module_refcnt, require_module, run_in, skip_all,
                     tap_check, tap_diag, tap_end, tap_skip)
 
 LONG = os.environ.get("ALTUDP_LONG") == "1"
@@ -401,7 +401,7 @@ def check_random(ns, peer, fa, nat_errs):
 
 
 def check_fuzz(ns, fa):
-    fuzz = os.path.join(TOP, "build", "altudp_fuzz")
+    fuzz = os.path.join(ROOT, "build", "altudp_fuzz")
     if not os.access(fuzz, os.X_OK):
         tap_skip("altudp_fuzz --fail", "build/altudp_fuzz not built (make fuzz)")
         return
