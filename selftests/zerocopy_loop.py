@@ -11,8 +11,12 @@ and the copies made for the loopback receive and for the timestamp
 6.1's and 6.12's UDP the skbs of the frag_list keep theirs from the
 socket's own receive or error queue, which is purged only when the
 socket is freed: it never is.  __altudp_make_skb() drops them for a
-datagram that leaves whole.  The check: every altudp socket freed (the
-module's refcount back where it was) within 60 s of the last close.
+datagram that leaves whole.  IPv6 loops multicast back after
+ip6_fragment(), one fragment at a time, so there only a datagram that
+leaves whole (the MTU grew under the cork) holds its frag_list;
+__altudp_ip6_make_skb() drops those references.  The check: every
+altudp socket freed (the module's refcount back where it was) within
+60 s of the last close.
 Native UDP, which leaks there, is not run that way.
 
 With the datagram read before close, both kinds must deliver it intact
@@ -31,13 +35,14 @@ import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from txcmp import (MSG_ZEROCOPY, SO_EE_ORIGIN_ZEROCOPY, SO_ZEROCOPY, kinds, send)
 from udpcmp import recv_errqueue
 
-from altudp import (Netns, altudp_protocol, ip, module_refcnt, require_module, run_in,
-                    tap_check, tap_end)
+from altudp import (Netns, altudp_protocol, has_family, ip, module_refcnt, require_module,
+                    run_in, tap_check, tap_end, tap_skip)
 
 PORT = 5400
 SOCKETS = 20
 SO_TIMESTAMPING = 37
 IP_MULTICAST_IF = 32
+IPV6_MULTICAST_IF = 17
 # TX_SCHED | TX_SOFTWARE | SOFTWARE | OPT_ID
 TSFLAGS = (1 << 8) | (1 << 1) | (1 << 4) | (1 << 7)
 PATTERN = bytes(range(251)) * 263
@@ -53,26 +58,39 @@ def mtu(ns, value):
 
 
 def scenarios(ns):
-    """(description, destination, steps, setsockopts).  A step is
+    """(description, family, destination, steps, setsockopts).  A step is
     (bytes, flags) to send, or a call.  Every datagram is longer than the
     MTU it was built for, so not CHECKSUM_PARTIAL: copied, each of its
     skbs holding the uarg."""
     bcast = ns.addr_a.rsplit(".", 1)[0] + ".255"
     mcast_if = ((socket.SOL_IP, IP_MULTICAST_IF, socket.inet_aton(ns.addr_a)),)
+    ifindex = run_in(ns.a, socket.if_nametoindex, ns.if_a)
+    mcast6_if = ((socket.IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex),)
     zc = [(10000, MSG_ZEROCOPY)]
     corked = [(1000, socket.MSG_MORE), (9000, MSG_ZEROCOPY)]
     ts = ((socket.SOL_SOCKET, SO_TIMESTAMPING, TSFLAGS),)
+    # Built for 1500 bytes, sent whole with its frag_list once the MTU
+    # is 9000.
+    grown = [mtu(ns, 1500), (3000, MSG_ZEROCOPY | socket.MSG_MORE), mtu(ns, 9000), (10, 0)]
+    v4, v6 = socket.AF_INET, socket.AF_INET6
     return (
-        ("broadcast, 10000 bytes", (bcast, PORT), zc, ()),
-        ("multicast 224.0.0.1, 10000 bytes", ("224.0.0.1", PORT), zc, mcast_if),
+        ("broadcast, 10000 bytes", v4, (bcast, PORT), zc, ()),
+        ("multicast 224.0.0.1, 10000 bytes", v4, ("224.0.0.1", PORT), zc, mcast_if),
         ("broadcast, corked: 1000 bytes, then 9000 zerocopy, TX timestamps",
-         (bcast, PORT), corked, ts),
-        # Built for 1500 bytes, sent whole with its frag_list once the MTU
-        # is 9000: the TX timestamp's clone, on the error queue, holds
-        # the frag_list.
+         v4, (bcast, PORT), corked, ts),
+        # The TX timestamp's clone, on the error queue, holds the
+        # frag_list.
         ("to the peer, corked: 3000 bytes zerocopy, MTU 1500 -> 9000, 10 bytes, "
-         "TX timestamps", (ns.addr_b, PORT),
-         [mtu(ns, 1500), (3000, MSG_ZEROCOPY | socket.MSG_MORE), mtu(ns, 9000), (10, 0)], ts),
+         "TX timestamps", v4, (ns.addr_b, PORT), grown, ts),
+        # IPv6 loops multicast back after ip6_fragment(), one fragment at
+        # a time: only a datagram that leaves whole holds its frag_list
+        # from the sender's own receive queue.
+        ("IPv6 multicast ff02::1, 10000 bytes", v6, ("ff02::1", PORT, 0, ifindex), zc,
+         mcast6_if),
+        ("IPv6 multicast ff02::1, corked: 3000 bytes zerocopy, MTU 1500 -> 9000, 10 bytes",
+         v6, ("ff02::1", PORT, 0, ifindex), grown, mcast6_if),
+        ("IPv6 to the peer, corked: 3000 bytes zerocopy, MTU 1500 -> 9000, 10 bytes, "
+         "TX timestamps", v6, (ns.addr6_b, PORT), grown, ts),
     )
 
 
@@ -80,15 +98,16 @@ def sends(steps):
     return [step for step in steps if not callable(step)]
 
 
-def open_sock(ns, proto, opts):
-    s = run_in(ns.a, socket.socket, socket.AF_INET, socket.SOCK_DGRAM, proto)
+def open_sock(ns, family, proto, opts):
+    s = run_in(ns.a, socket.socket, family, socket.SOCK_DGRAM, proto)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+    if family == socket.AF_INET:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
     s.setsockopt(socket.SOL_SOCKET, SO_ZEROCOPY, 1)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
     for level, name, value in opts:
         s.setsockopt(level, name, value)
-    s.bind(("0.0.0.0", PORT))
+    s.bind(("0.0.0.0" if family == socket.AF_INET else "::", PORT))
     return s
 
 
@@ -116,11 +135,11 @@ def sent_data(steps):
     return b"".join(PATTERN[:size] for size, _ in sends(steps))
 
 
-def read_back(ns, proto, dst, steps, opts):
-    s = open_sock(ns, proto, opts)
+def read_back(ns, family, proto, dst, steps, opts):
+    s = open_sock(ns, family, proto, opts)
     rx = s
-    if dst[0] == ns.addr_b:
-        rx = run_in(ns.b, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
+    if dst[0] in (ns.addr_b, ns.addr6_b):
+        rx = run_in(ns.b, socket.socket, family, socket.SOCK_DGRAM)
         rx.bind(dst)
     data = sent_data(steps)
     r = send_steps(s, dst, steps)
@@ -137,10 +156,10 @@ def read_back(ns, proto, dst, steps, opts):
     return res
 
 
-def closed_unread(ns, proto, dst, steps, opts):
+def closed_unread(ns, family, proto, dst, steps, opts, count):
     res = set()
-    for _ in range(SOCKETS):
-        s = open_sock(ns, proto, opts)
+    for _ in range(count):
+        s = open_sock(ns, family, proto, opts)
         res.add(tuple(send_steps(s, dst, steps)))
         time.sleep(0.01)
         s.close()
@@ -159,10 +178,15 @@ def wait_refcnt(base, timeout=60.0):
 def main():
     require_module()
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    with Netns() as ns:
+    no6 = has_family(socket.AF_INET6)
+    with Netns(ipv6=True) as ns:
         mtu(ns, 1500)()
-        for desc, dst, steps, opts in scenarios(ns):
-            back = {kind: read_back(ns, proto, dst, steps, opts) for kind, proto in kinds()}
+        for desc, family, dst, steps, opts in scenarios(ns):
+            if family == socket.AF_INET6 and no6:
+                tap_skip("%s: read back, closed unread" % desc, no6)
+                continue
+            back = {kind: read_back(ns, family, proto, dst, steps, opts)
+                    for kind, proto in kinds()}
             tap_check(back["native"] == back["altudp"] and back["altudp"][1]
                       and back["altudp"][2],
                       "%s, read back: delivered intact and completed as native" % desc,
@@ -170,10 +194,13 @@ def main():
                       % (back["native"], back["altudp"]))
 
             base = wait_refcnt(0, 10.0)     # the read-back socket's
-            res = closed_unread(ns, altudp_protocol(), dst, steps, opts)
+            # Fewer where each socket changes the MTU twice (four ip(8)
+            # runs): one socket left over fails it.
+            count = SOCKETS if steps == sends(steps) else SOCKETS // 4
+            res = closed_unread(ns, family, altudp_protocol(), dst, steps, opts, count)
             left = wait_refcnt(base)
             tap_check(left <= base and res == [tuple(size for size, _ in sends(steps))],
-                      "%s, closed unread: all %d sockets freed" % (desc, SOCKETS),
+                      "%s, closed unread: all %d sockets freed" % (desc, count),
                       "sends %r; module refcount %d -> %d" % (res, base, left))
     tap_end()
 

@@ -8,8 +8,9 @@
 # race first; what it leaves is reported, not judged: 6.1's and 6.12's
 # __ip_append_data() leak the ubuf_info that msg_zerocopy_realloc()
 # allocates when the corked datagram's one cannot be extended, and
-# altudp_append_data() does not.  Then every socket is closed and the
-# module must go: a leaked ubuf_info holds its socket.
+# altudp_append_data() does not; the same for IPv6, with
+# __ip6_append_data().  Then every socket is closed and the module must
+# go: a leaked ubuf_info holds its socket.
 #
 # ALTUDP_ZC_RACE_SECONDS: seconds of racing per protocol (default 10).
 
@@ -22,20 +23,34 @@ bin=$(test_prog zc_race altudp_zc_race) || skip_all "cannot build altudp_zc_race
 secs=${ALTUDP_ZC_RACE_SECONDS:-10}
 ns_pair || { tap_fail "namespaces"; tap_end; }
 
-# Not under kmemleak: the kernel's own leak would fail the run.
-if [ -e /sys/kernel/debug/kmemleak ]; then
-	tap_diag "native: not run under kmemleak"
-else
-	out=$(in_a "$bin" --proto 17 --dst "$ADDR_B" --seconds "$secs" 2>&1)
-	tap_diag "native: $out"
-fi
+# race FAMILY DST SECONDS: native first, reported; then altudp, judged.
+race() {
+	local out
 
-if out=$(in_a "$bin" --dst "$ADDR_B" --seconds "$secs" 2>&1); then
-	tap_ok "altudp: no ubuf_info left charged after racing for $secs s"
+	# Not under kmemleak: the kernel's own leak would fail the run.
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		tap_diag "native $1: not run under kmemleak"
+	else
+		out=$(in_a "$bin" --proto 17 --dst "$2" --seconds "$3" 2>&1)
+		tap_diag "native: $out"
+	fi
+
+	if out=$(in_a "$bin" --dst "$2" --seconds "$3" 2>&1); then
+		tap_ok "altudp $1: no ubuf_info left charged after racing for $3 s"
+	else
+		tap_fail "altudp $1: no ubuf_info left charged after racing for $3 s"
+	fi
+	tap_diag "altudp: $out"
+}
+
+race IPv4 "$ADDR_B" "$secs"
+# __altudp_ip6_append_data() differs from __ip6_append_data() the same
+# way; half the time, as the IPv6 tests are many.
+if [ "$(sock "" inet6)" = 0 ]; then
+	race IPv6 "$ADDR6_B" "$(((secs + 1) / 2))"
 else
-	tap_fail "altudp: no ubuf_info left charged after racing for $secs s"
+	tap_skip "altudp IPv6: no ubuf_info left charged" "altudp has no IPv6 sockets"
 fi
-tap_diag "altudp: $out"
 
 if [ -z "${ALTUDP_KO:-}" ]; then
 	tap_skip "rmmod altudp after the race" "ALTUDP_KO not set, no altudp module installed"

@@ -118,6 +118,7 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 				  struct inet_cork *cork);
 void altudp_flush_queue(struct sock *sk, struct sk_buff_head *queue,
 			struct inet_cork *cork);
+void altudp_orphan_frag_list(struct net *net, struct sk_buff *skb, gfp_t gfp);
 
 /* sendmsg6.c */
 int altudp_udpv6_sendmsg(struct sock *sk, struct msghdr *msg, size_t len);

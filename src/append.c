@@ -543,10 +543,10 @@ static bool altudp_leaves_whole(struct sock *sk, struct sk_buff *skb,
  * kernel's would: the datagram is sent all the same (it has taken its
  * IP id, zerocopy id and timestamp key already), at the cost of the leak
  * above for that one datagram.  skb_copy_ubufs() leaves an skb it could
- * not copy as it was; the skbs before it stay copied.
+ * not copy as it was; the skbs before it stay copied.  IPv6 too
+ * (__altudp_ip6_make_skb()).
  */
-static void altudp_orphan_frag_list(struct net *net, struct sk_buff *skb,
-				    gfp_t gfp)
+void altudp_orphan_frag_list(struct net *net, struct sk_buff *skb, gfp_t gfp)
 {
 	struct sk_buff *frag;
 

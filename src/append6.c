@@ -682,6 +682,23 @@ static void altudp_ip6_cork_release(struct inet_cork_full *cork,
 	}
 }
 
+/*
+ * Not in the kernel's __ip6_make_skb(): as __altudp_make_skb() does for
+ * IPv4 (see altudp_leaves_whole() there), the skbs of the frag_list of a
+ * zerocopy datagram that leaves whole give up their references.  Such a
+ * datagram was built for a smaller MTU than the one it leaves by, or is
+ * GSO; a looped-back multicast copy or a TX timestamp of it would hold
+ * the uarg, and the socket, from that socket's own queues.  IPv6 has no
+ * broadcast, and loops multicast back after ip6_fragment(), one fragment
+ * at a time: a datagram that will be fragmented keeps them.  The test is
+ * __ip6_finish_output()'s.
+ */
+static bool altudp_ip6_leaves_whole(struct sk_buff *skb,
+				    const struct inet_cork_full *cork)
+{
+	return cork->base.gso_size || skb->len <= ip6_skb_dst_mtu(skb);
+}
+
 /* ip6_autoflowlabel(), not exported */
 static bool altudp_ip6_autoflowlabel(struct net *net, const struct sock *sk)
 {
@@ -894,6 +911,9 @@ struct sk_buff *__altudp_ip6_make_skb(struct sock *sk,
 	altudp_ip6_cork_steal_dst(skb, cork);
 	altudp_ip6_make_skb_count(net, rt->rt6i_idev, skb);
 	/* The ICMPv6 accounting of __ip6_make_skb() is left out: never ICMP. */
+
+	if (skb_has_frag_list(skb) && altudp_ip6_leaves_whole(skb, cork))
+		altudp_orphan_frag_list(net, skb, sk->sk_allocation);
 
 	trace_altudp_make_skb6(skb);
 	altudp_ip6_cork_release(cork, v6_cork);

@@ -65,7 +65,8 @@ static unsigned long zc_ids(struct msghdr *msg)
 	unsigned long ids = 0;
 
 	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
-		if (cm->cmsg_level != SOL_IP || cm->cmsg_type != IP_RECVERR)
+		if ((cm->cmsg_level != SOL_IP || cm->cmsg_type != IP_RECVERR) &&
+		    (cm->cmsg_level != SOL_IPV6 || cm->cmsg_type != IPV6_RECVERR))
 			continue;
 		ee = (struct sock_extended_err *)CMSG_DATA(cm);
 		/* a completion holds the range of send ids info..data */

@@ -12,10 +12,12 @@
  * and the error queue is drained, SO_MEMINFO's optmem must be back to 0;
  * a ubuf_info whose reference was lost stays charged forever.  Prints
  * what it did and the optmem left, and exits 1 when some is left.
+ * An IPv6 ADDR makes the socket an AF_INET6 one.
  *
  * Usage: altudp_zc_race [--proto N] --dst ADDR [--port P] [--seconds S]
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -33,7 +35,8 @@
 #endif
 
 static int fd;
-static struct sockaddr_in dst;
+static struct sockaddr_storage dst;
+static socklen_t dst_len;
 static atomic_bool stop;
 static char payload[200];
 
@@ -44,7 +47,7 @@ struct counts {
 static void zc_send(struct counts *c, int flags)
 {
 	if (sendto(fd, payload, sizeof(payload), flags | MSG_ZEROCOPY,
-		   (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		   (struct sockaddr *)&dst, dst_len) < 0)
 		c->failed++;
 	else
 		c->sent++;
@@ -93,10 +96,13 @@ int main(int argc, char **argv)
 	struct counts cc = { 0 }, rc = { 0 };
 	double seconds = 5, end;
 	unsigned long ids = 0;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&dst;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&dst;
 	int proto = -1, port = 9;
+	const char *addr = NULL;
 	const struct test_opt opts[] = {
 		{ "proto", ARG_INT, &proto },
-		{ "dst", ARG_ADDR, &dst.sin_addr },
+		{ "dst", ARG_STR, &addr },
 		{ "port", ARG_INT, &port },
 		{ "seconds", ARG_DOUBLE, &seconds },
 		{ }
@@ -104,16 +110,25 @@ int main(int argc, char **argv)
 	pthread_t tc, tr;
 	uint32_t left;
 
-	dst.sin_family = AF_INET;
-	if (test_parse_opts(argc, argv, opts))
+	if (test_parse_opts(argc, argv, opts) || !addr)
 		usage(argv[0]);
-	dst.sin_port = htons(port);
+	if (inet_pton(AF_INET, addr, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		dst_len = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, addr, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		dst_len = sizeof(*sin6);
+	} else {
+		usage(argv[0]);
+	}
 	if (proto < 0)
 		proto = altudp_protocol();
-	if (proto < 0 || !dst.sin_addr.s_addr)
+	if (proto < 0)
 		usage(argv[0]);
 
-	fd = socket(AF_INET, SOCK_DGRAM, proto);
+	fd = socket(dst.ss_family, SOCK_DGRAM, proto);
 	if (fd < 0 || sock_set_int(fd, SOL_SOCKET, SO_ZEROCOPY, 1))
 		die_errno("socket");
 
@@ -139,8 +154,9 @@ int main(int argc, char **argv)
 			usleep(10000);
 	} while (left && now_seconds() < end);
 
-	printf("proto %d: %lu sends ok (%lu corked, %lu uncorked), %lu failed",
-	       proto, cc.sent + rc.sent, cc.sent, rc.sent, cc.failed + rc.failed);
+	printf("%s proto %d: %lu sends ok (%lu corked, %lu uncorked), %lu failed",
+	       dst.ss_family == AF_INET6 ? "IPv6" : "IPv4", proto,
+	       cc.sent + rc.sent, cc.sent, rc.sent, cc.failed + rc.failed);
 	printf(", %lu ids completed, optmem left %u\n", ids, left);
 	close(fd);
 	return left ? 1 : 0;
