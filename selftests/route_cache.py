@@ -10,12 +10,14 @@
 # sources, send results and counters of an altudp socket must be a
 # kernel UDP socket's, and altudp's AltUdpRouteCacheHits must move (the
 # cache was used between the changes).  The same with route_cache=0
-# counts no hit.
+# counts no hit.  The altudp_route trace event names where each send's
+# route came from: "lookup", then "rcache" once the cache holds it.
 
 import socket
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
-from altudp import Netns, ip, module_param, require_module, tap_check, tap_end
+from altudp import (Netns, altudp_protocol, ip, module_param, require_module, run_in,
+                    tap_check, tap_end, trace_lines)
 from txcmp import Peer, compare, same, send, side_by_side
 
 require_module()
@@ -65,6 +67,21 @@ def scenario(ns, peer):
     return run
 
 
+def route_sources(ns, peer, sends):
+    """The source word of the altudp_route event of each of sends
+    unconnected sends to the peer."""
+    s = run_in(ns.a, socket.socket, socket.AF_INET, socket.SOCK_DGRAM, altudp_protocol())
+    trace_lines("altudp_route", True)
+    try:
+        for _ in range(sends):
+            send(s, b"t" * 64, addr=peer.addr)
+    finally:
+        lines = trace_lines("altudp_route", False)
+        s.close()
+    words = ("lookup", "cached", "rcache")
+    return [next((w for w in words if " %s " % w in ln), ln.strip()) for ln in lines]
+
+
 def main():
     with Netns() as ns:
         second = ns.addr_a.rsplit(".", 1)[0] + ".5"
@@ -80,11 +97,22 @@ def main():
                   "no hit: the test proves nothing")
         tap_check(runs["native"].tx.get("AltUdpRouteCacheHits", 0) == 0,
                   "a native socket moves no route cache counter")
+        # A miss fills the entry when the last miss was to the same
+        # destination: the third send is the first hit.
+        with module_param("route_cache", 1):
+            got = route_sources(ns, peer, 4)
+        tap_check(got == ["lookup", "lookup", "rcache", "rcache"],
+                  "trace: altudp_route says lookup, lookup, rcache, rcache",
+                  "got %r" % got)
         with module_param("route_cache", 0):
             runs = side_by_side(ns, peer, scenario(ns, peer))
         compare("routes changing between sends, route_cache=0", runs)
         tap_check(runs["altudp"].tx.get("AltUdpRouteCacheHits", 0) == 0,
                   "route_cache=0: no hit")
+        with module_param("route_cache", 0):
+            got = route_sources(ns, peer, 3)
+        tap_check(got == ["lookup"] * 3, "route_cache=0: trace: altudp_route says lookup",
+                  "got %r" % got)
     tap_end()
 
 

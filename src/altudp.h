@@ -67,6 +67,13 @@ static inline struct altudp_sock *altudp_sk(const struct sock *sk)
 	return (struct altudp_sock *)sk;
 }
 
+/* Where altudp_sendmsg() took its route from (the altudp_route event). */
+enum altudp_route_from {
+	ALTUDP_ROUTE_LOOKUP,	/* ip_route_output_flow() */
+	ALTUDP_ROUTE_SOCKET,	/* the connected socket's sk_dst_cache */
+	ALTUDP_ROUTE_RCACHE,	/* the socket's route cache (rcache.c) */
+};
+
 /*
  * An IPv6 altudp socket: the same, then ipv6_pinfo, last as in udp6_sock
  * (6.1's inet6_sk_generic() puts it at the end of obj_size).  v4-mapped

@@ -110,15 +110,17 @@ static bool altudp_rcache_valid(struct rtable *rt)
 /*
  * ip_route_output_flow(net, fl4, sk) for udp_sendmsg()'s unconnected
  * sends: a held route (the caller releases it) or an ERR_PTR(), and fl4
- * as the lookup leaves it.
+ * as the lookup leaves it; *hit tells whether it came from the cache.
  */
-struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4)
+struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4,
+				   bool *hit)
 {
 	struct altudp_rcache *rc = &altudp_sk(sk)->rcache;
 	struct net *net = sock_net(sk);
 	struct rtable *rt, *old;
 	bool fill;
 
+	*hit = false;
 	/* Concurrent senders on one socket: the others look up. */
 	if (!READ_ONCE(route_cache) || xchg(&rc->busy, 1))
 		return ip_route_output_flow(net, fl4, sk);
@@ -133,6 +135,7 @@ struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4)
 			*fl4 = rc->fl4;
 			altudp_rcache_unlock(rc);
 			ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_RCACHE_HITS);
+			*hit = true;
 			return rt;
 		}
 		fill = true;

@@ -18,7 +18,8 @@ struct altudp_rcache {
 
 struct sock;
 
-struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4);
+struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4,
+				   bool *hit);
 void altudp_rcache_release(struct sock *sk);
 
 #endif /* _ALTUDP_RCACHE_H */

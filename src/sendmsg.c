@@ -230,6 +230,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	if (!rt) {
 		struct net *net = sock_net(sk);
 		__u8 flow_flags = inet_sk_flowi_flags(sk);
+		bool hit = false;
 
 		fl4 = &fl4_stack;
 
@@ -241,7 +242,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		if (connected)
 			rt = ip_route_output_flow(net, fl4, sk);
 		else
-			rt = altudp_rcache_route(sk, fl4);
+			rt = altudp_rcache_route(sk, fl4, &hit);
 		if (IS_ERR(rt)) {
 			err = PTR_ERR(rt);
 			rt = NULL;
@@ -256,9 +257,10 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 			goto out;
 		if (connected)
 			sk_dst_set(sk, dst_clone(&rt->dst));
-		trace_altudp_route(sk, fl4, rt, false);
+		trace_altudp_route(sk, fl4, rt, hit ? ALTUDP_ROUTE_RCACHE :
+						      ALTUDP_ROUTE_LOOKUP);
 	} else {
-		trace_altudp_route(sk, fl4, rt, true);
+		trace_altudp_route(sk, fl4, rt, ALTUDP_ROUTE_SOCKET);
 	}
 
 	if (msg->msg_flags & MSG_CONFIRM)

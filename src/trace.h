@@ -91,16 +91,21 @@ TRACE_EVENT(altudp_sendmsg,
 		  __entry->pending)
 );
 
+TRACE_DEFINE_ENUM(ALTUDP_ROUTE_LOOKUP);
+TRACE_DEFINE_ENUM(ALTUDP_ROUTE_SOCKET);
+TRACE_DEFINE_ENUM(ALTUDP_ROUTE_RCACHE);
+
+/* "cached": the connected socket's route; "rcache": the route cache's. */
 TRACE_EVENT(altudp_route,
 	TP_PROTO(struct sock *sk, struct flowi4 *fl4, struct rtable *rt,
-		 bool cached),
-	TP_ARGS(sk, fl4, rt, cached),
+		 enum altudp_route_from from),
+	TP_ARGS(sk, fl4, rt, from),
 	TP_STRUCT__entry(
 		__field(int, oif)
 		__array(u8, saddr, 4)
 		__array(u8, daddr, 4)
 		__field(unsigned int, mtu)
-		__field(bool, cached)
+		__field(u8, from)
 		__field(u16, type)
 	),
 	TP_fast_assign(
@@ -108,12 +113,15 @@ TRACE_EVENT(altudp_route,
 		memcpy(__entry->saddr, &fl4->saddr, 4);
 		memcpy(__entry->daddr, &fl4->daddr, 4);
 		__entry->mtu = dst_mtu(&rt->dst);
-		__entry->cached = cached;
+		__entry->from = from;
 		__entry->type = rt->rt_type;
 	),
 	TP_printk("oif=%d src=%pI4 dst=%pI4 mtu=%u %s type=%u",
-		  __entry->oif, __entry->saddr, __entry->daddr,
-		  __entry->mtu, __entry->cached ? "cached" : "lookup",
+		  __entry->oif, __entry->saddr, __entry->daddr, __entry->mtu,
+		  __print_symbolic(__entry->from,
+				   { ALTUDP_ROUTE_LOOKUP, "lookup" },
+				   { ALTUDP_ROUTE_SOCKET, "cached" },
+				   { ALTUDP_ROUTE_RCACHE, "rcache" }),
 		  __entry->type)
 );
 
