@@ -46,6 +46,15 @@ CELLS = {
     "gso-64k": ("send() 64768 B, UDP_SEGMENT 1472 (44 segments)", 64768, "send"),
     "gso-64k-zc": ("as gso-64k with MSG_ZEROCOPY", 64768, "zc"),
     "mmsg-32x1472": ("sendmmsg() of 32 x 1472 B", 1472, "mmsg"),
+    "send6-64": ("IPv6 send(), connected, 64 B", 64, "send6"),
+    "send6-512": ("IPv6 send(), connected, 512 B", 512, "send6"),
+    "send6-1452": ("IPv6 send(), connected, 1452 B", 1452, "send6"),
+    "sendto6-64": ("IPv6 sendto(), unconnected, 64 B (no route cache)", 64, "sendto6"),
+    "sendto6-512": ("IPv6 sendto(), unconnected, 512 B (no route cache)", 512, "sendto6"),
+    "sendto6-1452": ("IPv6 sendto(), unconnected, 1452 B (no route cache)", 1452, "sendto6"),
+    "more6-1452x2": ("IPv6 2 x 1452 B with MSG_MORE, one datagram", 2904, "send6"),
+    "frag6-4000": ("IPv6 send() 4000 B, 3 fragments", 4000, "send6"),
+    "gso6-64k": ("IPv6 send() 63888 B, UDP_SEGMENT 1452 (44 segments)", 63888, "send6"),
 }
 
 
@@ -135,7 +144,7 @@ def report(mode, head, runs):
     else:
         out += ["Every call succeeded and every datagram reached the receiver.", ""]
     if "AltUdpRouteCacheHits" in head:
-        out += ["altudp's route cache over all cells: %s hits, %s misses." % (
+        out += ["altudp's route cache over all cells (IPv4: the IPv6 path has none): %s hits, %s misses." % (
             head["AltUdpRouteCacheHits"], head.get("AltUdpRouteCacheMisses", "?")), ""]
     return kver, "\n".join(out), plot
 
@@ -144,7 +153,7 @@ def gnuplot(mode, kver, plot, outdir):
     dat = os.path.join(outdir, "plot-%s.dat" % kver)
     png = os.path.join(outdir, "throughput-%s.png" % kver)
     with open(dat, "w") as f:
-        for series in ("send", "sendto", "zc", "mmsg", "rr"):
+        for series in ("send", "sendto", "zc", "mmsg", "rr", "send6", "sendto6"):
             f.write("# %s: payload native_MB/s altudp_MB/s ratio_median cell\n" % series)
             for p in sorted(q for q in plot if q[0] == series):
                 f.write("%d %.3f %.3f %.4f %s\n" % p[1:])
@@ -176,7 +185,11 @@ plot "{dat}" index 0 using 1:2 with linespoints lw 2 pt 7 lc rgb "#1f77b4" title
      "{dat}" index 3 using 1:2 with points pt 13 ps 1.5 lc rgb "#1f77b4" title "native sendmmsg 32 x 1472", \\
      "{dat}" index 3 using 1:3 with points pt 12 ps 2 lc rgb "#d62728" title "altudp sendmmsg 32 x 1472", \\
      "{dat}" index 4 using 1:2 with points pt 11 ps 1.5 lc rgb "#1f77b4" title "native sendto() round robin", \\
-     "{dat}" index 4 using 1:3 with points pt 10 ps 2 lc rgb "#d62728" title "altudp sendto() round robin"
+     "{dat}" index 4 using 1:3 with points pt 10 ps 2 lc rgb "#d62728" title "altudp sendto() round robin", \\
+     "{dat}" index 5 using 1:2 with linespoints dt 3 lw 2 pt 7 lc rgb "#17becf" title "native IPv6 send()", \\
+     "{dat}" index 5 using 1:3 with linespoints dt 3 lw 2 pt 6 ps 1.6 lc rgb "#e377c2" title "altudp IPv6 send()", \\
+     "{dat}" index 6 using 1:2 with linespoints dt 4 lw 2 pt 5 lc rgb "#17becf" title "native IPv6 sendto()", \\
+     "{dat}" index 6 using 1:3 with linespoints dt 4 lw 2 pt 4 ps 1.6 lc rgb "#e377c2" title "altudp IPv6 sendto()"
 set title "altudp throughput / native throughput (median over rounds)"
 set ylabel "ratio"
 set yrange [0.95:1.15]
@@ -187,6 +200,8 @@ plot "{dat}" index 0 using 1:4 with linespoints lw 2 pt 7 lc rgb "#d62728" title
      "{dat}" index 2 using 1:4 with points pt 9 ps 1.5 lc rgb "#2ca02c" title "GSO + MSG_ZEROCOPY", \\
      "{dat}" index 3 using 1:4 with points pt 13 ps 1.5 lc rgb "#ff7f0e" title "sendmmsg 32 x 1472", \\
      "{dat}" index 4 using 1:4 with points pt 11 ps 1.5 lc rgb "#8c564b" title "sendto() round robin", \\
+     "{dat}" index 5 using 1:4 with linespoints dt 3 lw 2 pt 7 lc rgb "#e377c2" title "IPv6 send()", \\
+     "{dat}" index 6 using 1:4 with linespoints dt 4 lw 2 pt 5 lc rgb "#17becf" title "IPv6 sendto()", \\
      1 with lines lc rgb "black" notitle
 unset multiplot
 """

@@ -4,7 +4,8 @@
  * altudp socket, alternately, to a receiver in another network namespace.
  *
  *   udpbench --proto N --dst ADDR --rx-netns PATH [--rr-dst ADDR]
- *            [--rounds R] [--scale F] [--cells NAME,...] [--list]
+ *            [--dst6 ADDR6] [--rounds R] [--scale F] [--cells NAME,...]
+ *            [--list]
  *
  * Each cell is one way of sending.  It gets one socket of each kind, set
  * up identically, then an untimed warm-up and R rounds, each round timing
@@ -23,6 +24,9 @@
  * -icount it follows the instruction count), dgrams counts UDP datagrams
  * (GSO segments and sendmmsg() messages each count), bytes the payload.
  *
+ * The IPv6 cells (named *6-*) send to --dst6 from AF_INET6 sockets, and
+ * are left out without it; the receiver has a socket of each family.
+ *
  * The unconnected cells that change destinations send round robin to
  * --rr-dst and the addresses after it (the receiver's too); those that
  * change routes add or delete a blackhole route to 198.18.0.0/24, which
@@ -35,6 +39,7 @@
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +55,8 @@
 #define PORT 9000
 #define GSO_SIZE 1472
 #define GSO_LEN (44 * GSO_SIZE)		/* 64768: 44 full segments */
+#define GSO6_SIZE 1452			/* 1500 - 40 - 8 */
+#define GSO6_LEN (44 * GSO6_SIZE)	/* 63888 */
 #define MMSG_BATCH 32
 #define RX_BATCH 64
 #define RX_BUF 8192
@@ -64,6 +71,7 @@ struct cell {
 	long calls;		/* per timed run, before --scale */
 	int ndst;		/* SENDTO: destinations, round robin */
 	int change;		/* SENDTO: a route change every so many sends */
+	int family;		/* AF_INET or AF_INET6 */
 };
 
 /*
@@ -73,24 +81,34 @@ struct cell {
  * and TCG counting instructions is slow.
  */
 static const struct cell cells[] = {
-	{ "send-64",		SEND,	64,		1000, 1, 0 },
-	{ "send-512",		SEND,	512,		1000, 1, 0 },
-	{ "send-1472",		SEND,	1472,		800, 1, 0 },
-	{ "sendto-64",		SENDTO,	64,		1000, 1, 0 },
-	{ "sendto-512",		SENDTO,	512,		1000, 1, 0 },
-	{ "sendto-1472",	SENDTO,	1472,		800, 1, 0 },
-	{ "rr4-64",		SENDTO,	64,		1000, 4, 0 },
-	{ "rr64-64",		SENDTO,	64,		1024, 64, 0 },
-	{ "rr4-1472",		SENDTO,	1472,		800, 4, 0 },
-	{ "rr64-1472",		SENDTO,	1472,		768, 64, 0 },
-	{ "sendto-64-chg100",	SENDTO,	64,		1000, 1, 100 },
-	{ "sendto-1472-chg100",	SENDTO,	1472,		800, 1, 100 },
-	{ "rr4-64-chg100",	SENDTO,	64,		1000, 4, 100 },
-	{ "more-1472x2",	MORE,	2 * 1472,	400, 1, 0 },
-	{ "frag-4000",		SEND,	4000,		400, 1, 0 },
-	{ "gso-64k",		GSO,	GSO_LEN,	40, 1, 0 },
-	{ "gso-64k-zc",		GSO_ZC,	GSO_LEN,	40, 1, 0 },
-	{ "mmsg-32x1472",	MMSG,	1472,		30, 1, 0 },
+	{ "send-64",		SEND,	64,		1000, 1, 0, AF_INET },
+	{ "send-512",		SEND,	512,		1000, 1, 0, AF_INET },
+	{ "send-1472",		SEND,	1472,		800, 1, 0, AF_INET },
+	{ "sendto-64",		SENDTO,	64,		1000, 1, 0, AF_INET },
+	{ "sendto-512",		SENDTO,	512,		1000, 1, 0, AF_INET },
+	{ "sendto-1472",	SENDTO,	1472,		800, 1, 0, AF_INET },
+	{ "rr4-64",		SENDTO,	64,		1000, 4, 0, AF_INET },
+	{ "rr64-64",		SENDTO,	64,		1024, 64, 0, AF_INET },
+	{ "rr4-1472",		SENDTO,	1472,		800, 4, 0, AF_INET },
+	{ "rr64-1472",		SENDTO,	1472,		768, 64, 0, AF_INET },
+	{ "sendto-64-chg100",	SENDTO,	64,		1000, 1, 100, AF_INET },
+	{ "sendto-1472-chg100",	SENDTO,	1472,		800, 1, 100, AF_INET },
+	{ "rr4-64-chg100",	SENDTO,	64,		1000, 4, 100, AF_INET },
+	{ "more-1472x2",	MORE,	2 * 1472,	400, 1, 0, AF_INET },
+	{ "frag-4000",		SEND,	4000,		400, 1, 0, AF_INET },
+	{ "gso-64k",		GSO,	GSO_LEN,	40, 1, 0, AF_INET },
+	{ "gso-64k-zc",		GSO_ZC,	GSO_LEN,	40, 1, 0, AF_INET },
+	{ "mmsg-32x1472",	MMSG,	1472,		30, 1, 0, AF_INET },
+	/* IPv6: 1452 B is the payload that fills a 1500 B MTU */
+	{ "send6-64",		SEND,	64,		1000, 1, 0, AF_INET6 },
+	{ "send6-512",		SEND,	512,		1000, 1, 0, AF_INET6 },
+	{ "send6-1452",		SEND,	1452,		800, 1, 0, AF_INET6 },
+	{ "sendto6-64",		SENDTO,	64,		1000, 1, 0, AF_INET6 },
+	{ "sendto6-512",	SENDTO,	512,		1000, 1, 0, AF_INET6 },
+	{ "sendto6-1452",	SENDTO,	1452,		800, 1, 0, AF_INET6 },
+	{ "more6-1452x2",	MORE,	2 * 1452,	400, 1, 0, AF_INET6 },
+	{ "frag6-4000",		SEND,	4000,		400, 1, 0, AF_INET6 },
+	{ "gso6-64k",		GSO,	GSO6_LEN,	40, 1, 0, AF_INET6 },
 };
 #define NCELLS ARRAY_SIZE(cells)
 
@@ -99,16 +117,44 @@ struct rxcount {
 };
 
 static struct sockaddr_in dst, rr_dst[RR_MAX];
+static struct sockaddr_in6 dst6;
 static char *buf;
 static struct rxcount *rx;
 
-/* The receiver: a UDP socket in the other namespace, drained until killed. */
-static pid_t start_receiver(const char *netns)
+/* A receiving socket of family bound to PORT, with room for a whole run. */
+static int rx_socket(int family)
+{
+	struct sockaddr_in6 any6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(PORT),
+	};
+	int fd;
+
+	fd = socket(family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die_errno("receiver socket");
+	if (sock_set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20))
+		die_errno("SO_RCVBUFFORCE");
+	if (family == AF_INET6 &&
+	    (sock_set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) ||
+	     bind(fd, (struct sockaddr *)&any6, sizeof(any6))))
+		die_errno("receiver bind (IPv6)");
+	if (family == AF_INET && sock_bind(fd, NULL, PORT))
+		die_errno("receiver bind");
+	return fd;
+}
+
+/*
+ * The receiver: a UDP socket in the other namespace (and an IPv6 one for
+ * the IPv6 cells), drained until killed.
+ */
+static pid_t start_receiver(const char *netns, int ipv6)
 {
 	struct mmsghdr msgs[RX_BATCH];
 	struct iovec iov[RX_BATCH];
 	static char rxbuf[RX_BATCH][RX_BUF];
-	int fd, i, n;
+	struct pollfd pfd[2];
+	int i, n, nfd;
 	int ready[2];
 	pid_t pid;
 
@@ -129,13 +175,11 @@ static pid_t start_receiver(const char *netns)
 
 	if (enter_netns(netns))
 		die_errno(netns);
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		die_errno("receiver socket");
-	if (sock_set_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20))
-		die_errno("SO_RCVBUFFORCE");
-	if (sock_bind(fd, NULL, PORT))
-		die_errno("receiver bind");
+	nfd = ipv6 ? 2 : 1;
+	for (i = 0; i < nfd; i++) {
+		pfd[i].fd = rx_socket(i ? AF_INET6 : AF_INET);
+		pfd[i].events = POLLIN;
+	}
 	memset(msgs, 0, sizeof(msgs));
 	for (i = 0; i < RX_BATCH; i++) {
 		iov[i].iov_base = rxbuf[i];
@@ -146,9 +190,15 @@ static pid_t start_receiver(const char *netns)
 	if (write(ready[1], "", 1) != 1)
 		die_errno("receiver ready");
 	for (;;) {
-		n = recvmmsg(fd, msgs, RX_BATCH, MSG_WAITFORONE, NULL);
-		if (n > 0)
-			__atomic_add_fetch(&rx->dgrams, n, __ATOMIC_RELAXED);
+		if (poll(pfd, nfd, -1) < 0)
+			continue;
+		for (i = 0; i < nfd; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			n = recvmmsg(pfd[i].fd, msgs, RX_BATCH, MSG_DONTWAIT, NULL);
+			if (n > 0)
+				__atomic_add_fetch(&rx->dgrams, n, __ATOMIC_RELAXED);
+		}
 	}
 }
 
@@ -222,21 +272,39 @@ static void route_change(void)
 		die_errno("route change");
 }
 
+/* The cell's destination (the first, round robin) and its length */
+static const struct sockaddr *cell_dst(const struct cell *c, socklen_t *len)
+{
+	if (c->family == AF_INET6) {
+		*len = sizeof(dst6);
+		return (const struct sockaddr *)&dst6;
+	}
+	*len = sizeof(dst);
+	return (const struct sockaddr *)&dst;
+}
+
+static int gso_size(const struct cell *c)
+{
+	return c->family == AF_INET6 ? GSO6_SIZE : GSO_SIZE;
+}
+
 static int open_socket(const struct cell *c, int proto)
 {
+	const struct sockaddr *to;
+	socklen_t tolen;
 	int fd;
 
-	fd = socket(AF_INET, SOCK_DGRAM, proto);
+	fd = socket(c->family, SOCK_DGRAM, proto);
 	if (fd < 0)
 		die_errno("socket");
 	if ((c->mode == GSO || c->mode == GSO_ZC) &&
-	    sock_set_int(fd, SOL_UDP, UDP_SEGMENT, GSO_SIZE))
+	    sock_set_int(fd, SOL_UDP, UDP_SEGMENT, gso_size(c)))
 		die_errno("UDP_SEGMENT");
 	if (c->mode == GSO_ZC &&
 	    sock_set_int(fd, SOL_SOCKET, SO_ZEROCOPY, 1))
 		die_errno("SO_ZEROCOPY");
-	if (c->mode != SENDTO &&
-	    connect(fd, (struct sockaddr *)&dst, sizeof(dst)))
+	to = cell_dst(c, &tolen);
+	if (c->mode != SENDTO && connect(fd, to, tolen))
 		die_errno("connect");
 	return fd;
 }
@@ -254,7 +322,11 @@ static struct result run(const struct cell *c, int fd, long calls)
 	struct result r = { 0 };
 	unsigned long long t0;
 	long i, zc_out = 0, per_call = 1, bytes;
+	const struct sockaddr *to;
+	socklen_t tolen;
 	int j, n = 0;
+
+	to = cell_dst(c, &tolen);
 
 	if (c->mode == MMSG) {
 		memset(msgs, 0, sizeof(msgs));
@@ -264,7 +336,7 @@ static struct result run(const struct cell *c, int fd, long calls)
 		}
 		per_call = MMSG_BATCH;
 	} else if (c->mode == GSO || c->mode == GSO_ZC) {
-		per_call = c->payload / GSO_SIZE;
+		per_call = c->payload / gso_size(c);
 	}
 	bytes = c->mode == MMSG ? MMSG_BATCH * c->payload : c->payload;
 
@@ -280,10 +352,9 @@ static struct result run(const struct cell *c, int fd, long calls)
 				route_change();
 				t0 = now_ns();
 			}
-			n = sendto(fd, buf, c->payload, 0,
-				   (struct sockaddr *)(c->ndst > 1 ?
-					&rr_dst[i % c->ndst] : &dst),
-				   sizeof(dst)) == c->payload;
+			n = sendto(fd, buf, c->payload, 0, c->ndst > 1 ?
+				   (struct sockaddr *)&rr_dst[i % c->ndst] : to,
+				   tolen) == c->payload;
 			break;
 		case MORE:
 			n = send(fd, buf, c->payload / 2, MSG_MORE) == c->payload / 2 &&
@@ -333,8 +404,8 @@ static struct result run(const struct cell *c, int fd, long calls)
 static void usage(void)
 {
 	die("usage: udpbench --proto N --dst ADDR --rx-netns PATH "
-	    "[--rr-dst ADDR] [--rounds R] [--scale F] [--cells NAME,...] "
-	    "[--list]");
+	    "[--rr-dst ADDR] [--dst6 ADDR6] [--rounds R] [--scale F] "
+	    "[--cells NAME,...] [--list]");
 }
 
 static int wanted(const char *list, const char *name)
@@ -355,12 +426,14 @@ static int wanted(const char *list, const char *name)
 int main(int argc, char **argv)
 {
 	const char *netns = NULL, *only = NULL, *names[2] = { "native", "altudp" };
+	const char *addr6 = NULL;
 	int proto = -1, rounds = 5, list = 0, k, round;
 	double scale = 1.0;
 	const struct test_opt opts[] = {
 		{ "proto", ARG_INT, &proto },
 		{ "dst", ARG_ADDR, &dst.sin_addr },
 		{ "rr-dst", ARG_ADDR, &rr_dst[0].sin_addr },
+		{ "dst6", ARG_STR, &addr6 },
 		{ "rx-netns", ARG_STR, &netns },
 		{ "rounds", ARG_INT, &rounds },
 		{ "scale", ARG_DOUBLE, &scale },
@@ -383,6 +456,10 @@ int main(int argc, char **argv)
 	if (proto < 0 || !netns || !dst.sin_addr.s_addr || rounds < 1 ||
 	    scale <= 0)
 		usage();
+	dst6.sin6_family = AF_INET6;
+	dst6.sin6_port = htons(PORT);
+	if (addr6 && inet_pton(AF_INET6, addr6, &dst6.sin6_addr) != 1)
+		usage();
 
 	for (i = 0; i < RR_MAX; i++) {
 		rr_dst[i].sin_family = AF_INET;
@@ -395,7 +472,7 @@ int main(int argc, char **argv)
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (!buf || rx == MAP_FAILED)
 		die_errno("memory");
-	rxpid = start_receiver(netns);
+	rxpid = start_receiver(netns, !!addr6);
 
 	for (i = 0; i < NCELLS; i++) {
 		const struct cell *c = &cells[i];
@@ -406,6 +483,10 @@ int main(int argc, char **argv)
 			continue;
 		if (c->ndst > 1 && !rr_dst[0].sin_addr.s_addr) {
 			fprintf(stderr, "udpbench: %s needs --rr-dst\n", c->name);
+			continue;
+		}
+		if (c->family == AF_INET6 && !addr6) {
+			fprintf(stderr, "udpbench: %s needs --dst6\n", c->name);
 			continue;
 		}
 		if (calls < 1)

@@ -46,7 +46,7 @@ static int altudp_ip6_local_out(struct net *net, struct sock *sk,
 		err = dst_output(net, sk, skb);
 		trace_altudp_xmit(sk, err);
 	} else if (err < 0) {
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_NFDROPS);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_NFDROPS);
 	}
 
 	return err;

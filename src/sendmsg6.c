@@ -111,9 +111,9 @@ static int altudp_udp_v6_send_skb(struct sk_buff *skb, struct flowi6 *fl6,
 			skb_shinfo(skb)->gso_type = SKB_GSO_UDP_L4;
 			skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(datalen,
 								 cork->gso_size);
-			ALTUDP_INC_STATS(net, ALTUDP_MIB_GSOSENDS);
-			ALTUDP_ADD_STATS(net, ALTUDP_MIB_GSOSEGS,
-					 skb_shinfo(skb)->gso_segs);
+			ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_GSOSENDS);
+			ALTUDP_SK_ADD_STATS(sk, ALTUDP_MIB_GSOSEGS,
+					    skb_shinfo(skb)->gso_segs);
 
 			/* Don't checksum the payload, skb will get segmented */
 			goto csum_partial;
@@ -123,17 +123,17 @@ static int altudp_udp_v6_send_skb(struct sk_buff *skb, struct flowi6 *fl6,
 
 	if (udp_get_no_check6_tx(sk)) {   /* UDP csum disabled */
 		skb->ip_summed = CHECKSUM_NONE;
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_CSUMNONE);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CSUMNONE);
 		goto send;
 	} else if (skb->ip_summed == CHECKSUM_PARTIAL) { /* UDP hardware csum */
 csum_partial:
 		altudp_udp6_hwcsum_outgoing(sk, skb, &fl6->saddr, &fl6->daddr,
 					    len);
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_CSUMHW);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CSUMHW);
 		goto send;
 	} else {
 		csum = udp_csum(skb);
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_CSUMSW);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CSUMSW);
 	}
 
 	/* add protocol-dependent pseudo-header */
@@ -152,8 +152,8 @@ send:
 		}
 	} else {
 		altudp_udp6_inc_stats(net, UDP_MIB_OUTDATAGRAMS);
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_OUTDATAGRAMS);
-		ALTUDP_ADD_STATS(net, ALTUDP_MIB_OUTBYTES, datalen);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_OUTDATAGRAMS);
+		ALTUDP_SK_ADD_STATS(sk, ALTUDP_MIB_OUTBYTES, datalen);
 	}
 	return err;
 }
@@ -511,7 +511,7 @@ back_from_confirm:
 	WRITE_ONCE(up->pending, AF_INET6);
 
 do_append_data:
-	ALTUDP_INC_STATS(sock_net(sk), ALTUDP_MIB_CORKEDSENDS);
+	ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CORKEDSENDS);
 	/* 6.1 takes the socket's IPV6_DONTFRAG here */
 	altudp_ipc6_dontfrag(&ipc6, np);
 	up->len += ulen;
