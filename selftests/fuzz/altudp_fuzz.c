@@ -780,6 +780,16 @@ static void child(uint64_t seed, uint64_t count, double seconds)
 			atomic_store(&sh->failed, 1);
 			_exit(2);
 		}
+		/* A page fault of the fuzzer's own (its code comes over 9p in
+		 * the test VM) failed by fail_page_alloc would kill it with
+		 * SIGBUS: every page is faulted in and locked first.
+		 */
+		if (mlockall(MCL_CURRENT | MCL_FUTURE)) {
+			snprintf(sh->why, sizeof(sh->why), "--fail: mlockall: %s",
+				 strerror(errno));
+			atomic_store(&sh->failed, 1);
+			_exit(2);
+		}
 	}
 	for (uint64_t i = 0; (!count || i < count) && (count || now_seconds() < end); i++) {
 		atomic_store(&sh->seed, seed + i);
