@@ -104,8 +104,8 @@ static void normalize6(unsigned char *ip, size_t len, struct idstate *st)
 }
 
 /*
- * The only normalizations, both for what the kernel does not make
- * deterministic:
+ * The only normalizations of an IPv4 frame (an IPv6 one has its own,
+ * normalize6()), both for what the kernel does not make deterministic:
  * - the IP identification.  Fragmented and unconnected datagrams take it
  *   from a hashed per-destination counter that advances by a random amount
  *   with time; connected sockets start from a random inet_id.  What is kept:
