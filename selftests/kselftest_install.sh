@@ -60,6 +60,7 @@ missing=$(hidden bash -c '
 	for f in "$ALTUDP_BIN"/altudp_{diff,fuzz,zc_race} "$ALTUDP_AZ"/{altudpize,libaltudpize.so} \
 		"$ALTUDP_KSFT/$1"/{udpgso,msg_zerocopy,udpgso_bench_tx,udpgso_bench_rx} \
 		"$ALTUDP_KSFT/$1"/{cmsg_sender,so_txtime,txtimestamp} "$(mutant_ko "$2")" \
+		"$(dirname "$(mutant_ko "$2")")"/append{,6}.c \
 		"$ALTUDP_DEMO" "$ALTUDP_UAPI" "$ALTUDP_DEBS/altudp-dkms_${ALTUDP_VERSION}_all.deb" \
 		"$ALTUDP_DKMS/altudp-$ALTUDP_VERSION-$2.dkms.tar.gz"; do
 		[ -e "$f" ] || echo "$f"

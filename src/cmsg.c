@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 #include <net/sock.h>
 
@@ -49,9 +50,9 @@ static int altudp_ip_options_get(struct net *net,
 }
 
 /*
- * ip_cmsg_send() for an AF_INET socket (the IPV6_PKTINFO branch needs an
- * AF_INET6 socket and is left out).  The caller frees ipc->opt, also on
- * error: a valid IP_RETOPTS followed by a bad cmsg must not leak it.
+ * ip_cmsg_send(), with allow_ipv6 for an AF_INET6 socket's v4-mapped send
+ * as udp_sendmsg() passes it.  The caller frees ipc->opt, also on error: a
+ * valid IP_RETOPTS followed by a bad cmsg must not leak it.
  */
 int altudp_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
 			struct ipcm_cookie *ipc)
@@ -63,6 +64,21 @@ int altudp_ip_cmsg_send(struct sock *sk, struct msghdr *msg,
 	for_each_cmsghdr(cmsg, msg) {
 		if (!CMSG_OK(msg, cmsg))
 			return -EINVAL;
+		if (sk->sk_family == AF_INET6 &&
+		    cmsg->cmsg_level == SOL_IPV6 &&
+		    cmsg->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo *src_info;
+
+			if (cmsg->cmsg_len < CMSG_LEN(sizeof(*src_info)))
+				return -EINVAL;
+			src_info = (struct in6_pktinfo *)CMSG_DATA(cmsg);
+			if (!ipv6_addr_v4mapped(&src_info->ipi6_addr))
+				return -EINVAL;
+			if (src_info->ipi6_ifindex)
+				ipc->oif = src_info->ipi6_ifindex;
+			ipc->addr = src_info->ipi6_addr.s6_addr32[3];
+			continue;
+		}
 
 		if (cmsg->cmsg_level == SOL_SOCKET) {
 			err = altudp_sock_cmsg_send(sk, msg, cmsg, &ipc->sockc);

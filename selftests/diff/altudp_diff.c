@@ -9,9 +9,10 @@
  * PMTU exceptions learnt: reset_routes()).  A run records, call by call:
  * the return value and errno, SIOCOUTQ and poll() after the call,
  * everything read from the socket's error queue, and every IPv4 frame the
- * peer's veth received (AF_PACKET); at the end the deltas of the Ip and Udp
- * lines of /proc/net/snmp of the sender's namespace.  The two records must
- * be equal.
+ * peer's veth received (AF_PACKET), and IPv6 frame with --ipv6; at the end
+ * the deltas of the Ip and Udp lines of /proc/net/snmp of the sender's
+ * namespace, and with --ipv6 of the Ip6 and Udp6 ones of /proc/net/snmp6.
+ * The two records must be equal.
  *
  * After every call a marker datagram goes from a separate native socket to
  * a closed port of the peer; once the peer's ICMP error for it is back, the
@@ -23,10 +24,14 @@
  * both sockets are AF_INET6 ones (bound to ::) sending to the same
  * destinations v4-mapped: what udpv6_sendmsg() hands to the IPv4 path,
  * the IP-level options and cmsgs of an IPv6 socket, the IPv6 error queue.
+ * With --ipv6, the AF_INET6 sockets send to IPv6 destinations too (the
+ * namespaces get IPv6 addresses): by seed, a sixth of the sequences to
+ * v4-mapped destinations, a third to both kinds, half to IPv6 ones only,
+ * all of them with the IPv6 options and cmsgs in the mix (gen_seq()).
  *
  *   altudp_diff [--proto P] [--seed N] [--count N] [--scenarios|--no-scenarios]
  *               [--only NAME] [--max-report N] [--stop-on-diff] [--verbose]
- *               [--list] [--inet6]
+ *               [--list] [--inet6 | --ipv6]
  *
  * A random sequence N alone: altudp_diff --seed N --count 1 --no-scenarios.
  * --proto 0 runs native UDP against itself ("altudp" in the report is the
@@ -115,7 +120,7 @@ static void usage(void)
 		"usage: altudp_diff [--proto P] [--seed N] [--count N] [--routes N]\n"
 		"                   [--scenarios|--no-scenarios] [--only NAME]\n"
 		"                   [--max-report N] [--stop-on-diff] [--verbose] [--list]\n"
-		"                   [--inet6]\n");
+		"                   [--inet6 | --ipv6]\n");
 	exit(2);
 }
 
@@ -161,6 +166,7 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 		       int max_report, int stop, int routes)
 {
 	const char *kind = routes ? "route" : "random";
+	const char *opt = ipv6_dests ? " --ipv6" : family == AF_INET6 ? " --inet6" : "";
 	int differ = 0, errors = 0, reported = 0, i, r;
 	double t0 = now_seconds(), dt;
 	static struct seq s;
@@ -168,8 +174,7 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 
 	for (i = 0; i < count; i++) {
 		memset(&s, 0, sizeof(s));
-		snprintf(name, sizeof(name), "seed %" PRIu64 "%s", seed + i,
-			 family == AF_INET6 ? " inet6" : "");
+		snprintf(name, sizeof(name), "seed %" PRIu64 "%s", seed + i, opt);
 		s.name = name;
 		if (routes)
 			gen_route_seq(seed + i, &s);
@@ -181,7 +186,7 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 		if (reported++ < max_report)
 			printf("#   replay: %s --seed %" PRIu64 " %s --no-scenarios --verbose%s\n",
 			       prog, seed + i, routes ? "--count 0 --routes 1" : "--count 1",
-			       family == AF_INET6 ? " --inet6" : "");
+			       opt);
 		if (r > 0)
 			differ++;
 		else
@@ -198,6 +203,7 @@ static void run_random(const char *prog, int proto, uint64_t seed, int count,
 	       kind, seed, seed + i - 1, i, differ, errors, dt, i / dt);
 	tap(!differ && !errors,
 	    "%s%s: %d sequences from seed %" PRIu64 ", %d differed%s", kind,
+	    ipv6_dests ? " (AF_INET6, IPv6, mixed and v4-mapped)" :
 	    family == AF_INET6 ? " (AF_INET6, v4-mapped)" : "", i,
 	    seed, differ, errors ? ", runner errors" : "");
 }
@@ -206,7 +212,7 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = 1;
 	int proto = -1, count = 500, do_scn = 1, max_report = 3, stop = 0;
-	int list = 0, inet6 = 0, routes = 0, i;
+	int list = 0, inet6 = 0, ipv6 = 0, routes = 0, i;
 	const char *only = NULL;
 	const struct test_opt opts[] = {
 		{ "proto", ARG_INT, &proto },
@@ -221,6 +227,7 @@ int main(int argc, char **argv)
 		{ "verbose", ARG_SET, &verbose },
 		{ "list", ARG_SET, &list },
 		{ "inet6", ARG_SET, &inet6 },
+		{ "ipv6", ARG_SET, &ipv6 },
 		{ }
 	};
 	cpu_set_t cpus;
@@ -251,11 +258,13 @@ int main(int argc, char **argv)
 	CPU_ZERO(&cpus);
 	CPU_SET(sched_getcpu(), &cpus);
 	sched_setaffinity(0, sizeof(cpus), &cpus);
-	if (inet6)
+	if (inet6 || ipv6)
 		family = AF_INET6;
+	ipv6_dests = ipv6;
 	setup();
 	printf("# %s protocol %d against UDP%s; namespaces %s, %s\n",
 	       proto ? "altudp" : "native UDP (runner self-check),", proto,
+	       ipv6 ? ", AF_INET6 sockets to IPv6 and v4-mapped destinations" :
 	       inet6 ? ", AF_INET6 sockets to v4-mapped destinations" : "", ns_a, ns_b);
 
 	if (do_scn)
@@ -268,6 +277,12 @@ int main(int argc, char **argv)
 	if (arp_frames)
 		printf("# warning: %lu ARP frames on the wire (the last for %s): a destination lacks a static neighbour\n",
 		       arp_frames, inet_ntoa(arp_target));
+	if (ns_frames) {
+		char a[INET6_ADDRSTRLEN];
+
+		printf("# warning: %lu neighbour solicitations on the wire (the last for %s): a destination lacks a static neighbour\n",
+		       ns_frames, inet_ntop(AF_INET6, &ns_target, a, sizeof(a)));
+	}
 	printf("1..%d\n", tap_n);
 	return tap_failed ? KSFT_FAIL : KSFT_PASS;
 }

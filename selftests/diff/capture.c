@@ -17,14 +17,95 @@
 
 #include "diff.h"
 
-unsigned long arp_frames;
+unsigned long arp_frames, ns_frames;
 struct in_addr arp_target;
+struct in6_addr ns_target;
 static unsigned int mark_seq;
 static unsigned char framebuf[FRAME_MAX];
 
 /*
- * The only normalizations, both for what the kernel does not make
- * deterministic:
+ * Where an IPv6 packet's upper layer starts: the offset of the header
+ * after the hop-by-hop, destination and routing headers and the fragment
+ * header, whose offset *frag gets (0 if none); its type in *proto.
+ */
+static size_t ip6_upper(const unsigned char *ip, size_t len, int *proto,
+			size_t *frag)
+{
+	size_t off = 40;
+	int nh = ip[6];
+
+	*frag = 0;
+	while (off + 8 <= len) {
+		if (nh == IPPROTO_FRAGMENT) {
+			*frag = off;
+			nh = ip[off];
+			off += 8;
+			if (ip[off - 6] << 8 | (ip[off - 5] & 0xf8))
+				break;	/* a later fragment: no upper header */
+		} else if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_DSTOPTS ||
+			   nh == IPPROTO_ROUTING) {
+			nh = ip[off];
+			off += (ip[off + 1] + 1) * 8;
+		} else {
+			break;
+		}
+	}
+	*proto = nh;
+	return off;
+}
+
+struct flowstate flow;
+
+/*
+ * The IPv6 header's automatic flow label (ip6_make_flowlabel()) is the
+ * skb's hash: of the flow and the boot's secret (the same for both runs,
+ * compared as it is), unless the socket has a transmit hash, which
+ * skb_set_owner_w() gives every skb: a random one from each connect()
+ * (sk_set_txhash() in __ip4_datagram_connect() and
+ * __ip6_datagram_connect()), which then labels every datagram until the
+ * next.  Such a label is kept as the IP id is: 0 for the first one seen
+ * after the connect(), fffff for another; a label the caller chose
+ * (FLOWLABEL) is compared as it is.
+ */
+static void normalize_label(unsigned char *ip)
+{
+	uint32_t label = (ip[1] & 15) << 16 | ip[2] << 8 | ip[3];
+
+	if (!flow.random || !label || label == FLOWLABEL)
+		return;
+	if (!flow.label)
+		flow.label = label;
+	label = label == flow.label ? 0 : 0xfffff;
+	ip[1] = (ip[1] & 0xf0) | label >> 16;
+	ip[2] = label >> 8;
+	ip[3] = label;
+}
+
+/*
+ * An IPv6 fragment's identification: since 5.x a random number for each
+ * datagram (ipv6_select_ident()), what a datagram's fragments carry is
+ * kept as for the IPv4 id (0: the first fragment's, ffffffff: another).
+ */
+static void normalize6(unsigned char *ip, size_t len, struct idstate *st)
+{
+	size_t frag;
+	uint32_t id;
+	int proto;
+
+	normalize_label(ip);
+	ip6_upper(ip, len, &proto, &frag);
+	if (!frag)
+		return;
+	id = (uint32_t)ip[frag + 4] << 24 | ip[frag + 5] << 16 |
+	     ip[frag + 6] << 8 | ip[frag + 7];
+	if (!((ip[frag + 2] << 8 | ip[frag + 3]) & 0xfff8))
+		st->first_id6 = id;
+	memset(ip + frag + 4, id == st->first_id6 ? 0 : 0xff, 4);
+}
+
+/*
+ * The only normalizations of an IPv4 frame (an IPv6 one has its own,
+ * normalize6()), both for what the kernel does not make deterministic:
  * - the IP identification.  Fragmented and unconnected datagrams take it
  *   from a hashed per-destination counter that advances by a random amount
  *   with time; connected sockets start from a random inet_id.  What is kept:
@@ -42,6 +123,10 @@ static void normalize(unsigned char *f, size_t len, struct idstate *st,
 	int i;
 
 	*csum_ok = -1;
+	if (len >= 54 && f[12] == 0x86 && f[13] == 0xdd) {
+		normalize6(f + 14, len - 14, st);
+		return;
+	}
 	if (len < 34 || f[12] != 0x08 || f[13] != 0x00)
 		return;
 	ihl = (ip[0] & 15) * 4;
@@ -118,6 +203,26 @@ static int is_marker(const unsigned char *f, size_t len, unsigned int *seq)
 	return 1;
 }
 
+/*
+ * An IPv6 frame of the namespaces' own: neighbour discovery, MLD reports
+ * (ICMPv6 informational messages) are not a call's.  A neighbour
+ * solicitation is counted, as ARP is.
+ */
+static int ip6_own(const unsigned char *f, size_t len)
+{
+	size_t frag, off;
+	int proto;
+
+	off = 14 + ip6_upper(f + 14, len - 14, &proto, &frag);
+	if (proto != IPPROTO_ICMPV6 || off >= len || f[off] < 128)
+		return 0;
+	if (f[off] == 135 && off + 24 <= len) {
+		ns_frames++;
+		memcpy(&ns_target, f + off + 8, 16);
+	}
+	return 1;
+}
+
 /* Read captured frames up to the marker; record the others. */
 static int read_frames(struct log *l, int call, unsigned int want,
 		       struct idstate *st)
@@ -149,7 +254,9 @@ static int read_frames(struct log *l, int call, unsigned int want,
 			arp_frames++;
 			memcpy(&arp_target, framebuf + 38, 4);
 		}
-		if (sll.sll_protocol != htons(ETH_P_IP))
+		if (sll.sll_protocol != htons(ETH_P_IP) &&
+		    (!ipv6_dests || sll.sll_protocol != htons(ETH_P_IPV6) || n < 54 ||
+		     ip6_own(framebuf, n)))
 			continue;
 		for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
 			if (c->cmsg_level == SOL_PACKET &&
@@ -203,6 +310,8 @@ int sync_marker(struct log *l, int call, struct idstate *st)
 			break;
 	}
 	drain(lis_fd);
+	if (lis6_fd >= 0)
+		drain(lis6_fd);
 	return read_frames(l, call, seq, st);
 }
 
@@ -236,12 +345,16 @@ void log_errqueue(struct log *l, int call, int fd)
 				struct sock_extended_err *e = (void *)d;
 				struct sockaddr_in *off =
 					(void *)SO_EE_OFFENDER(e);
+				struct sockaddr_in6 *off6 = (void *)off;
+				char a[INET6_ADDRSTRLEN] = "-";
 
+				if (off->sin_family == AF_INET)
+					inet_ntop(AF_INET, &off->sin_addr, a, sizeof(a));
+				else if (off->sin_family == AF_INET6)
+					inet_ntop(AF_INET6, &off6->sin6_addr, a, sizeof(a));
 				logp(l, "=errno:%u,origin:%u,type:%u,code:%u,info:%u,data:%u,offender:%s",
 				     e->ee_errno, e->ee_origin, e->ee_type,
-				     e->ee_code, e->ee_info, e->ee_data,
-				     off->sin_family == AF_INET ?
-				     inet_ntoa(off->sin_addr) : "-");
+				     e->ee_code, e->ee_info, e->ee_data, a);
 			} else if (c->cmsg_level == SOL_SOCKET &&
 				   c->cmsg_type == SO_TIMESTAMPING) {
 				struct scm_timestamping *ts = (void *)d;

@@ -15,6 +15,8 @@
 #define ALTUDP_DIFF_H
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
+#include <linux/in6.h>		/* after netinet/in.h: the flow label API */
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -22,6 +24,7 @@
 #include "altudp_test.h"
 
 #define NET		"10.99.6."
+#define NET6		"fd00:99:6::"
 #define IF_A		"veth-a"
 #define IF_B		"veth-b"
 #define MAC_A		"02:00:00:00:06:01"
@@ -52,9 +55,16 @@ enum { N_FLUSH, N_HOST, N_HOST_MTU, N_HOST_UNREACH, N_HOST_PROHIBIT,
        N_RULE_DPORT, N_RULE_TOS, N_RULES_DEL, N_MULTIPATH, NNET };
 extern const char *const net_name[NNET];
 
-/* Destinations: name, address, port. */
+/*
+ * Destinations: name, address, port.  The IPv4 ones (v4-mapped on an IPv6
+ * socket) come first, NDEST4 of them with D_NONE; then the IPv6 ones.
+ */
 enum { D_NONE, D_B9, D_B9000, D_NFDROP, D_MCAST, D_BCAST, D_LBCAST,
-       D_UNREACH, D_PROHIBIT, D_BLACKHOLE, D_OTHER, D_SELF, NDEST };
+       D_UNREACH, D_PROHIBIT, D_BLACKHOLE, D_OTHER, D_SELF, NDEST4,
+       D6_B9 = NDEST4, D6_B9000, D6_NFDROP, D6_MCAST, D6_MCAST_LL,
+       D6_UNREACH, D6_PROHIBIT, D6_BLACKHOLE, D6_OTHER, D6_SELF, D6_LL,
+       D6_LOOP, NDEST };
+#define IS_D6(d)	((d) >= NDEST4)
 struct dest {
 	const char *name, *addr;
 	int port;
@@ -77,6 +87,7 @@ struct op {
 	/* K_SEND, K_SPLICE, K_CONNECT */
 	int size, flags, dest, nmode, niov, cbmode, ncm;
 	unsigned int off;
+	uint32_t flowinfo;	/* sin6_flowinfo of an IPv6 destination */
 	struct cm cm[MAXCM];
 	/* K_SETOPT, K_GETOPT */
 	int level, name, optlen;
@@ -121,6 +132,14 @@ struct cm *cmsg_pktinfo(struct op *o, int ifindex, const char *spec);
 struct op *setopt_mcast_if(struct seq *s, int ifindex, const char *addr,
 			   int len);
 
+/* IPv6 extension headers, for the sticky options and the cmsgs. */
+enum { EH_NONE, EH_PADN, EH_RA, EH_16, EH_UNKNOWN, EH_40, EH_RTHDR2,
+       EH_RTHDR0, EH_BAD_LEN, EH_ODD, NEXTHDRS };
+extern const struct ipopt exthdrs[NEXTHDRS];
+struct cm *cmsg_pktinfo6(struct op *o, int ifindex, const char *spec);
+struct op *setopt_flowlabel(struct seq *s, uint32_t label);
+#define FLOWLABEL	0x12345	/* the label that setopt_flowlabel() gets */
+
 #define TS_TX		(SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE)
 #define TS_ID		(TS_TX | SOF_TIMESTAMPING_OPT_ID)
 #define TS_ID_ONLY	(TS_ID | SOF_TIMESTAMPING_OPT_TSONLY)
@@ -140,6 +159,12 @@ extern const int nscenarios;
 
 /* ------------------------------------------------------------- random.c */
 
+/*
+ * What sequences gen_seq() makes: IPv4 destinations (v4-mapped on an IPv6
+ * socket), or with ipv6_dests, by seed, IPv6 ones, a mix, or v4-mapped ones
+ * among IPv6 options.
+ */
+extern int ipv6_dests;
 void gen_seq(uint64_t seed, struct seq *s);
 void gen_route_seq(uint64_t seed, struct seq *s);
 
@@ -152,29 +177,47 @@ extern int feat_init[NFEAT];
 
 extern char ns_a[64], ns_b[64];
 extern int ifindex_a, ifindex_lo;
-extern int cap_fd, lis_fd, mark_fd;
+extern int cap_fd, lis_fd, lis6_fd, mark_fd;
 /* What the sends send: fixed, as payload bytes are part of the record. */
 extern unsigned char payload[2 * 65536];
 
 void setup(void);
 int features_set(const int *want);
 int set_mtu(const char *dev, int m);
+/* The last run may have left IPv6 state behind: a PMTU exception, a
+ * neighbour entry.
+ */
+extern int ipv6_learnt;
 void reset_routes(void);
 int net_change(int which);
 void reset_net(void);
 
 /* ------------------------------------------------------------ capture.c */
 
-/* The IP id of the first fragment of the datagram being captured. */
+/* The IP id of the first fragment of the datagram being captured, and
+ * the IPv6 fragment header's identification.
+ */
 struct idstate {
 	uint16_t first_id;
+	uint32_t first_id6;
 };
 
 struct log;
 
 /* ARP seen on the wire: a destination without a static neighbour. */
-extern unsigned long arp_frames;
+extern unsigned long arp_frames, ns_frames;
 extern struct in_addr arp_target;
+extern struct in6_addr ns_target;
+
+/*
+ * Whether the socket's automatic flow labels are random (it has connected
+ * since it was made), and the first such label seen; run() keeps it.
+ */
+struct flowstate {
+	int random;
+	uint32_t label;
+};
+extern struct flowstate flow;
 
 int sync_marker(struct log *l, int call, struct idstate *st);
 void log_errqueue(struct log *l, int call, int fd);

@@ -28,6 +28,18 @@ const struct dest dests[NDEST] = {
 	[D_BLACKHOLE]	= { "10.96.0.1:9(blackhole)", "10.96.0.1", 9 },
 	[D_OTHER]	= { NET "3:9(other host)", NET "3", 9 },
 	[D_SELF]	= { NET "1:9(self)", NET "1", 9 },
+	[D6_B9]		= { "peer6:9(closed)", NET6 "2", 9 },
+	[D6_B9000]	= { "peer6:9000(bound)", NET6 "2", 9000 },
+	[D6_NFDROP]	= { "peer6:9001(nft drop)", NET6 "2", 9001 },
+	[D6_MCAST]	= { "[ff0e::1:2:3]:9000", "ff0e::1:2:3", 9000 },
+	[D6_MCAST_LL]	= { "[ff02::1%" IF_A "]:9000", "ff02::1", 9000 },
+	[D6_UNREACH]	= { "[fd00:98::1]:9(unreachable)", "fd00:98::1", 9 },
+	[D6_PROHIBIT]	= { "[fd00:97::1]:9(prohibit)", "fd00:97::1", 9 },
+	[D6_BLACKHOLE]	= { "[fd00:96::1]:9(blackhole)", "fd00:96::1", 9 },
+	[D6_OTHER]	= { "[" NET6 "3]:9(other host)", NET6 "3", 9 },
+	[D6_SELF]	= { "[" NET6 "1]:9(self)", NET6 "1", 9 },
+	[D6_LL]		= { "[fe80::2%" IF_A "]:9000(peer)", "fe80::2", 9000 },
+	[D6_LOOP]	= { "[::1]:9", "::1", 9 },
 };
 
 /* How msg_name / the connect() address is spelled. */
@@ -181,6 +193,29 @@ static const struct name opt_names[] = {
 	{ SOL_IP, IP_MULTICAST_LOOP, "IP_MULTICAST_LOOP" },
 	{ SOL_UDP, UDP_CORK, "UDP_CORK" },
 	{ SOL_UDP, UDP_SEGMENT, "UDP_SEGMENT" },
+	{ SOL_UDP, UDP_NO_CHECK6_TX, "UDP_NO_CHECK6_TX" },
+	{ SOL_IPV6, IPV6_UNICAST_HOPS, "IPV6_UNICAST_HOPS" },
+	{ SOL_IPV6, IPV6_MULTICAST_HOPS, "IPV6_MULTICAST_HOPS" },
+	{ SOL_IPV6, IPV6_MULTICAST_IF, "IPV6_MULTICAST_IF" },
+	{ SOL_IPV6, IPV6_MULTICAST_LOOP, "IPV6_MULTICAST_LOOP" },
+	{ SOL_IPV6, IPV6_TCLASS, "IPV6_TCLASS" },
+	{ SOL_IPV6, IPV6_HOPLIMIT, "IPV6_HOPLIMIT" },
+	{ SOL_IPV6, IPV6_DONTFRAG, "IPV6_DONTFRAG" },
+	{ SOL_IPV6, IPV6_MTU_DISCOVER, "IPV6_MTU_DISCOVER" },
+	{ SOL_IPV6, IPV6_MTU, "IPV6_MTU" },
+	{ SOL_IPV6, IPV6_PATHMTU, "IPV6_PATHMTU" },
+	{ SOL_IPV6, IPV6_RECVERR, "IPV6_RECVERR" },
+	{ SOL_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO" },
+	{ SOL_IPV6, IPV6_PKTINFO, "IPV6_PKTINFO" },
+	{ SOL_IPV6, IPV6_FLOWINFO, "IPV6_FLOWINFO" },
+	{ SOL_IPV6, IPV6_FLOWINFO_SEND, "IPV6_FLOWINFO_SEND" },
+	{ SOL_IPV6, IPV6_FLOWLABEL_MGR, "IPV6_FLOWLABEL_MGR" },
+	{ SOL_IPV6, IPV6_AUTOFLOWLABEL, "IPV6_AUTOFLOWLABEL" },
+	{ SOL_IPV6, IPV6_HOPOPTS, "IPV6_HOPOPTS" },
+	{ SOL_IPV6, IPV6_DSTOPTS, "IPV6_DSTOPTS" },
+	{ SOL_IPV6, IPV6_RTHDRDSTOPTS, "IPV6_RTHDRDSTOPTS" },
+	{ SOL_IPV6, IPV6_RTHDR, "IPV6_RTHDR" },
+	{ SOL_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY" },
 };
 
 static const char *optname(int level, int name)
@@ -234,6 +269,9 @@ void describe(const struct op *o, char *b, size_t n)
 		len += snprintf(b + len, n - len, " to=%s%s%s",
 				dests[o->dest].name, nm_name[o->nmode],
 				cb_name[o->cbmode]);
+		if (o->flowinfo)
+			len += snprintf(b + len, n - len, " flowinfo=%#x",
+					o->flowinfo);
 		if (o->niov > 1)
 			len += snprintf(b + len, n - len, " iov=%d", o->niov);
 		for (i = 0; i < o->ncm; i++) {
@@ -260,6 +298,9 @@ void describe(const struct op *o, char *b, size_t n)
 	case K_CONNECT:
 		snprintf(b, n, "connect %s%s", dests[o->dest].name,
 			 nm_name[o->nmode]);
+		if (o->flowinfo)
+			snprintf(b + strlen(b), n - strlen(b), " flowinfo=%#x",
+				 o->flowinfo);
 		break;
 	case K_DISCONNECT:
 		snprintf(b, n, "connect AF_UNSPEC");
@@ -324,4 +365,52 @@ struct op *setopt_mcast_if(struct seq *s, int ifindex, const char *addr,
 	inet_pton(AF_INET, addr, len == 4 ? &mr.imr_multiaddr :
 		  &mr.imr_address);
 	return setopt_raw(s, SOL_IP, IP_MULTICAST_IF, &mr, len);
+}
+
+/*
+ * IPv6 extension headers (RFC 8200 4.3, 4.4): next header and length
+ * bytes, then options padded to a multiple of 8.  The kernel fills in the
+ * next header; it refuses a length byte that disagrees with the option's
+ * length, a length that is not a multiple of 8, and routing headers other
+ * than type 2 with one address.
+ */
+const struct ipopt exthdrs[NEXTHDRS] = {
+	{ 0, { 0 } },						/* none */
+	{ 8, { 0, 0, 1, 4 } },					/* PadN */
+	{ 8, { 0, 0, 5, 2, 0, 0, 1, 0 } },			/* router alert */
+	{ 16, { 0, 1, 1, 12 } },				/* 16 bytes */
+	{ 8, { 0, 0, 0x1e, 4, 1, 2, 3, 4 } },			/* unknown, skip */
+	{ 40, { 0, 4, 1, 36 } },				/* 40 bytes */
+	{ 24, { 0, 2, 2, 1, 0, 0, 0, 0, 0xfd, 0, 0, 0x99, 0, 6,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 2 } },		/* type 2 to the peer */
+	{ 24, { 0, 2, 0, 1, 0, 0, 0, 0, 0xfd, 0, 0, 0x99, 0, 6,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 2 } },		/* bad: type 0 */
+	{ 8, { 0, 1, 1, 4 } },					/* bad: says 16 */
+	{ 6, { 0, 0, 1, 2 } },					/* bad: not 8n */
+};
+
+struct cm *cmsg_pktinfo6(struct op *o, int ifindex, const char *spec)
+{
+	struct in6_pktinfo pi = { .ipi6_ifindex = ifindex };
+
+	inet_pton(AF_INET6, spec, &pi.ipi6_addr);
+	return cmsg_raw(o, SOL_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+}
+
+/*
+ * A flow label of the socket's own (IPV6_FL_A_GET, created if need be),
+ * shared with any socket: both runs get it whichever made it first, as a
+ * closed socket's label lingers for a while.
+ */
+struct op *setopt_flowlabel(struct seq *s, uint32_t label)
+{
+	struct in6_flowlabel_req fr = {
+		.flr_label = htonl(label),
+		.flr_action = IPV6_FL_A_GET,
+		.flr_share = IPV6_FL_S_ANY,
+		.flr_flags = IPV6_FL_F_CREATE,
+	};
+
+	inet_pton(AF_INET6, NET6 "2", &fr.flr_dst);
+	return setopt_raw(s, SOL_IPV6, IPV6_FLOWLABEL_MGR, &fr, sizeof(fr));
 }

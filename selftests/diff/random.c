@@ -4,6 +4,7 @@
  * the edges (sizes around the MTU, the GSO size, 64 KiB).
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/net_tstamp.h>
 #include <sys/socket.h>
@@ -12,15 +13,60 @@
 
 #define PICK(r, a) ((a)[rng_below(r, ARRAY_SIZE(a))])
 
+int ipv6_dests;
+
+/*
+ * The kinds of sequence: IPv4 destinations (the only kind without
+ * ipv6_dests), and with it v4-mapped ones, IPv6 ones or both, all among
+ * the IPv6 options and cmsgs too.
+ */
+enum { G_V4, G_MAPPED, G_MIXED, G_V6 };
+
+/*
+ * IPv6 flow information of a destination or IPV6_FLOWINFO cmsg: the label
+ * that setopt_flowlabel() gets (the others are nobody's: EINVAL with
+ * IPV6_FLOWINFO_SEND), a traffic class.
+ */
+static const uint32_t flowinfo[] = { FLOWLABEL, 0x0b800000, 0x0b812345,
+				     0x54321 };
+
 /* What the generator knows of the socket, to aim sizes at the edges. */
 struct gen {
 	int mtu, gso, optlen, connected;
+	int kind;
+	int exthdr[4];		/* the sticky extension headers' lengths */
+	int frag6;		/* IPV6_MTU */
+	int cur6;		/* the send being made is an IPv6 one */
+	int conn6;		/* connected to an IPv6 destination */
 };
+
+/* The IP header, with options or extension headers. */
+static int ip_hdr(const struct gen *g)
+{
+	if (!g->cur6)
+		return 20 + g->optlen;
+	return 40 + g->exthdr[0] + g->exthdr[1] + g->exthdr[2] + g->exthdr[3];
+}
+
+/* The path MTU of the send: IPV6_MTU may lower it for IPv6. */
+static int path_mtu(const struct gen *g)
+{
+	return g->cur6 && g->frag6 >= 1280 && g->frag6 < g->mtu ? g->frag6 :
+	       g->mtu;
+}
+
+/* The UDP payload that fits the MTU unfragmented. */
+static int udp_room(const struct gen *g)
+{
+	return path_mtu(g) - ip_hdr(g) - 8;
+}
 
 static int gen_size(struct rng *r, const struct gen *g)
 {
-	int hdr = 20 + g->optlen, maxpay = g->mtu - hdr - 8;
-	int frag = (g->mtu - hdr) & ~7, n = 0;
+	int hdr = ip_hdr(g), maxpay = udp_room(g);
+	/* an IPv6 fragment carries a fragment header too */
+	int frag = (path_mtu(g) - hdr - (g->cur6 ? 8 : 0)) & ~7, n = 0;
+	int maxdg = g->cur6 ? 65535 - (hdr - 40) - 8 : 65507 - g->optlen;
 
 	switch (rng_below(r, 10)) {
 	case 0:
@@ -42,7 +88,7 @@ static int gen_size(struct rng *r, const struct gen *g)
 			n = (1 + rng_below(r, 4)) * maxpay + rng_below(r, 3) - 1;
 		break;
 	case 5:
-		n = 65507 - g->optlen + rng_below(r, 5) - 2;
+		n = maxdg + rng_below(r, 5) - 2;
 		break;
 	case 6:
 		n = rng_below(r, 4000);
@@ -65,10 +111,17 @@ static void gen_cmsg(struct rng *r, struct gen *g, struct op *o)
 	static const int tsf[] = { 0, TS_TX, TS_ID_ONLY, TS_SCHED };
 	static const char *const spec[] = { "0.0.0.0", NET "1", NET "2",
 					     "127.0.0.1" };
+	static const int tclass[] = { 0, 0x10, 0xb8, 0x03, 0xff, 256, -1 };
+	static const int hops[] = { 1, 2, 64, 255, 0, 256, -1 };
+	static const char *const spec6[] = { "::", NET6 "1", NET6 "2", "::1",
+					      "fe80::1", "::ffff:" NET "1" };
+	static const int ehtype[] = { IPV6_HOPOPTS, IPV6_DSTOPTS,
+				      IPV6_RTHDRDSTOPTS, IPV6_RTHDR };
 	int ifx[] = { 0, ifindex_a, ifindex_lo, 999 };
 	struct cm *c;
+	int v;
 
-	switch (rng_below(r, 12)) {
+	switch (rng_below(r, g->kind ? 19 : 12)) {
 	case 0:
 		c = cmsg_int(o, SOL_IP, IP_TOS, PICK(r, tos));
 		if (rng_chance(r, 30))
@@ -89,9 +142,8 @@ static void gen_cmsg(struct rng *r, struct gen *g, struct op *o)
 		break;
 	case 4:
 	case 5: {
-		int v = rng_chance(r, 50) ? PICK(r, gso) :
-			(g->mtu - 28 - g->optlen) - rng_below(r, 3) * 100;
-
+		v = rng_chance(r, 50) ? PICK(r, gso) :
+			udp_room(g) - rng_below(r, 3) * 100;
 		c = cmsg_u16(o, SOL_UDP, UDP_SEGMENT, v);
 		if (rng_chance(r, 10))
 			c->len = 4;
@@ -112,40 +164,125 @@ static void gen_cmsg(struct rng *r, struct gen *g, struct op *o)
 	case 10:
 		cmsg_int(o, rng_chance(r, 50) ? SOL_IP : 1234, 99, 1);
 		break;
-	default:
+	case 11:
 		cmsg_int(o, SOL_UDP, rng_chance(r, 50) ? UDP_CORK : 99, 1);
+		break;
+	case 12:
+		c = cmsg_int(o, SOL_IPV6, IPV6_TCLASS, PICK(r, tclass));
+		if (rng_chance(r, 20))
+			c->len = 1 + rng_below(r, 2);
+		break;
+	case 13:
+		c = cmsg_int(o, SOL_IPV6, IPV6_HOPLIMIT, PICK(r, hops));
+		if (rng_chance(r, 20))
+			c->len = 1 + rng_below(r, 2);
+		break;
+	case 14:
+		cmsg_int(o, SOL_IPV6, IPV6_DONTFRAG, rng_below(r, 3) - 1);
+		break;
+	case 15:
+		c = cmsg_pktinfo6(o, PICK(r, ifx), PICK(r, spec6));
+		if (rng_chance(r, 10))
+			c->len = rng_below(r, 20);
+		break;
+	case 16:
+		v = rng_below(r, NEXTHDRS);
+		cmsg_raw(o, SOL_IPV6, PICK(r, ehtype), exthdrs[v].b,
+			 exthdrs[v].len);
+		break;
+	case 17:
+		cmsg_int(o, SOL_IPV6, IPV6_FLOWINFO, htonl(PICK(r, flowinfo)));
+		break;
+	default:
+		/* RFC 2292's IPV6_PKTINFO, or a type there is not */
+		if (rng_chance(r, 50))
+			cmsg_pktinfo6(o, PICK(r, ifx), PICK(r, spec6))->type = 2;
+		else
+			cmsg_int(o, SOL_IPV6, 99, 1);
 		break;
 	}
 }
 
-static void gen_send(struct rng *r, struct gen *g, struct op *o)
+/*
+ * The weight of destination d in a sequence of g's kind: IPv4 (v4-mapped)
+ * destinations or IPv6 ones or both; sending without one is as likely in
+ * every kind.
+ */
+static int dest_weight(const struct gen *g, int d)
 {
 	static const int dw[NDEST] = {
 		[D_NONE] = 8, [D_B9] = 25, [D_B9000] = 30, [D_NFDROP] = 3,
 		[D_MCAST] = 5, [D_BCAST] = 4, [D_LBCAST] = 2, [D_UNREACH] = 3,
 		[D_PROHIBIT] = 2, [D_BLACKHOLE] = 2, [D_OTHER] = 3, [D_SELF] = 2,
 	};
+	static const int dw6[NDEST] = {
+		[D6_B9] = 25, [D6_B9000] = 30, [D6_NFDROP] = 3, [D6_MCAST] = 4,
+		[D6_MCAST_LL] = 2, [D6_UNREACH] = 3, [D6_PROHIBIT] = 2,
+		[D6_BLACKHOLE] = 2, [D6_OTHER] = 3, [D6_SELF] = 2, [D6_LL] = 5,
+		[D6_LOOP] = 2,
+	};
+
+	if (d == D_NONE)
+		return dw[d];
+	return (g->kind != G_V6 ? dw[d] : 0) +
+	       (g->kind >= G_MIXED ? dw6[d] : 0);
+}
+
+static void gen_dest(struct rng *r, struct gen *g, struct op *o)
+{
+	int i, w = 0, x;
+
+	if (g->connected && rng_chance(r, 60)) {
+		o->dest = D_NONE;
+	} else {
+		for (i = 0; i < NDEST; i++)
+			w += dest_weight(g, i);
+		x = rng_below(r, w);
+		for (i = 0; x >= dest_weight(g, i); i++)
+			x -= dest_weight(g, i);
+		o->dest = i;
+	}
+	g->cur6 = o->dest == D_NONE ? g->conn6 : IS_D6(o->dest);
+	if (IS_D6(o->dest) && rng_chance(r, 10))
+		o->flowinfo = PICK(r, flowinfo);
+}
+
+/* A destination to connect to, of the sequence's kind. */
+static void gen_connect(struct rng *r, struct gen *g, struct seq *s)
+{
+	struct op *o;
+
+	if (g->kind == G_V6)
+		o = connect_(s, NDEST4 + rng_below(r, NDEST - NDEST4));
+	else
+		o = connect_(s, 1 + rng_below(r, (g->kind == G_MIXED ? NDEST :
+						   NDEST4) - 1));
+	if (rng_chance(r, 5))
+		o->nmode = 1 + rng_below(r, NNM - 1);
+	if (IS_D6(o->dest) && rng_chance(r, 10))
+		o->flowinfo = FLOWLABEL;
+	g->connected = 1;
+	g->conn6 = IS_D6(o->dest);
+}
+
+static void gen_send(struct rng *r, struct gen *g, struct op *o)
+{
 	static const struct { int f, p; } fl[] = {
 		{ MSG_MORE, 25 }, { MSG_DONTWAIT, 10 }, { MSG_CONFIRM, 5 },
 		{ MSG_DONTROUTE, 4 }, { MSG_ZEROCOPY, 15 }, { MSG_PROBE, 3 },
 		{ MSG_OOB, 1 },
 	};
-	int i, w = 0, x;
+	int i, x;
 
+	/* IPv6 sizes are aimed at the destination's MTU: it comes first */
+	if (g->kind)
+		gen_dest(r, g, o);
 	o->size = gen_size(r, g);
 	for (i = 0; i < ARRAY_SIZE(fl); i++)
 		if (rng_chance(r, fl[i].p))
 			o->flags |= fl[i].f;
-	if (g->connected && rng_chance(r, 60)) {
-		o->dest = D_NONE;
-	} else {
-		for (i = 0; i < NDEST; i++)
-			w += dw[i];
-		x = rng_below(r, w);
-		for (i = 0; x >= dw[i]; i++)
-			x -= dw[i];
-		o->dest = i;
-	}
+	if (!g->kind)
+		gen_dest(r, g, o);
 	if (o->dest != D_NONE && rng_chance(r, 4))
 		o->nmode = 1 + rng_below(r, NNM - 1);
 	o->niov = rng_chance(r, 70) ? 1 : 2 + rng_below(r, 3);
@@ -170,11 +307,17 @@ static void gen_setopt(struct rng *r, struct gen *g, struct seq *s)
 				      1 << 22, -1 };
 	static const int tsf[] = { 0, TS_TX, TS_ID_ONLY, TS_SCHED, 1 << 30 };
 	static const char *const maddr[] = { "0.0.0.0", NET "1", NET "2" };
+	static const int tclass[] = { 0, 0x10, 0xb8, 0x03, 0xff, -1, 256, -2 };
+	static const int hops[] = { 1, 2, 64, 255, 0, -1, 256, -2 };
+	static const int mtu6[] = { 0, 1279, 1280, 1300, 1400, 1452, 1500,
+				    9000, 65535, -1 };
+	static const int ehtype[] = { IPV6_HOPOPTS, IPV6_DSTOPTS,
+				      IPV6_RTHDRDSTOPTS, IPV6_RTHDR };
 	int ifx[] = { 0, ifindex_a, ifindex_lo, 999 };
 	struct op *o;
-	int v;
+	int v, t;
 
-	switch (rng_below(r, 20)) {
+	switch (rng_below(r, g->kind ? 35 : 20)) {
 	case 0:
 	case 1:
 		o = setopt(s, SOL_UDP, UDP_CORK, rng_chance(r, 90) ? rng_below(r, 2) : 2);
@@ -182,7 +325,7 @@ static void gen_setopt(struct rng *r, struct gen *g, struct seq *s)
 	case 2:
 	case 3:
 		v = rng_chance(r, 60) ? PICK(r, gso) :
-			(g->mtu - 28 - g->optlen) - rng_below(r, 3) * 100 + rng_below(r, 2);
+			udp_room(g) - rng_below(r, 3) * 100 + rng_below(r, 2);
 		o = setopt(s, SOL_UDP, UDP_SEGMENT, v);
 		g->gso = v > 0 && v < 65536 ? v : g->gso;
 		break;
@@ -236,8 +379,62 @@ static void gen_setopt(struct rng *r, struct gen *g, struct seq *s)
 	case 18:
 		o = setopt(s, SOL_SOCKET, SO_TIMESTAMPING, PICK(r, tsf));
 		break;
-	default:
+	case 19:
 		o = setopt(s, SOL_IP, IP_PKTINFO, rng_below(r, 2));
+		break;
+	case 20:
+		o = setopt(s, SOL_IPV6, IPV6_UNICAST_HOPS, PICK(r, hops));
+		break;
+	case 21:
+		o = setopt(s, SOL_IPV6, IPV6_MULTICAST_HOPS, PICK(r, hops));
+		break;
+	case 22:
+		o = setopt(s, SOL_IPV6, IPV6_TCLASS, PICK(r, tclass));
+		break;
+	case 23:
+		o = setopt(s, SOL_IPV6, IPV6_DONTFRAG, rng_below(r, 3));
+		break;
+	case 24:
+		o = setopt(s, SOL_IPV6, IPV6_MTU_DISCOVER, rng_below(r, 8) - 1);
+		break;
+	case 25:
+		v = PICK(r, mtu6);
+		o = setopt(s, SOL_IPV6, IPV6_MTU, v);
+		g->frag6 = v >= 1280 ? v : v == 0 ? 0 : g->frag6;
+		break;
+	case 26:
+		o = setopt(s, SOL_IPV6, IPV6_RECVERR, rng_chance(r, 80));
+		break;
+	case 27:
+		o = setopt(s, SOL_IPV6, IPV6_FLOWINFO_SEND, rng_chance(r, 70));
+		break;
+	case 28:
+		o = setopt(s, SOL_IPV6, IPV6_AUTOFLOWLABEL, rng_below(r, 2));
+		break;
+	case 29:
+		o = setopt_flowlabel(s, FLOWLABEL);
+		break;
+	case 30:
+	case 31:
+		t = rng_below(r, ARRAY_SIZE(ehtype));
+		v = rng_below(r, NEXTHDRS);
+		o = setopt_raw(s, SOL_IPV6, ehtype[t], exthdrs[v].b,
+			       exthdrs[v].len);
+		/* what the header adds when it is taken */
+		if (v < EH_RTHDR0 && (v == EH_RTHDR2) == (ehtype[t] == IPV6_RTHDR))
+			g->exthdr[t] = exthdrs[v].len;
+		else if (v == EH_NONE)
+			g->exthdr[t] = 0;
+		break;
+	case 32:
+		o = setopt(s, SOL_UDP, UDP_NO_CHECK6_TX, rng_below(r, 2));
+		break;
+	case 33:
+		o = setopt(s, SOL_IPV6, IPV6_MULTICAST_IF, PICK(r, ifx));
+		break;
+	default:
+		o = setopt(s, SOL_IPV6, rng_chance(r, 50) ? IPV6_MULTICAST_LOOP :
+			   IPV6_RECVPKTINFO, rng_below(r, 2));
 		break;
 	}
 	/* Short option lengths: many options take a byte, some refuse. */
@@ -251,6 +448,14 @@ void gen_seq(uint64_t seed, struct seq *s)
 {
 	static const int mtus[] = { 1500, 1500, 1280, 1000, 576, 68, 9000,
 				    65535, 1499, 1501, 1400 };
+	/*
+	 * Below 1280 the device would lose its IPv6 addresses and routes
+	 * (addrconf_ifdown()), the next run its set-up.
+	 */
+	static const int mtus6[] = { 1500, 1500, 1280, 1281, 1320, 9000,
+				     65535, 1499, 1501, 1400 };
+	static const int kinds[] = { G_MAPPED, G_MIXED, G_MIXED, G_V6, G_V6,
+				     G_V6 };
 	static const struct { int level, name, len; } gets[] = {
 		{ SOL_IP, IP_TOS, 4 }, { SOL_IP, IP_TTL, 4 },
 		{ SOL_IP, IP_MTU, 4 }, { SOL_SOCKET, SO_SNDBUF, 4 },
@@ -258,12 +463,21 @@ void gen_seq(uint64_t seed, struct seq *s)
 		{ SOL_SOCKET, SO_ERROR, 4 }, { SOL_IP, IP_OPTIONS, 40 },
 		{ SOL_SOCKET, SO_PROTOCOL, 4 }, { SOL_IP, IP_MTU_DISCOVER, 4 },
 		{ SOL_IP, IP_TOS, 1 },
+		/* the IPv6 ones */
+		{ SOL_IPV6, IPV6_MTU, 4 }, { SOL_IPV6, IPV6_UNICAST_HOPS, 4 },
+		{ SOL_IPV6, IPV6_TCLASS, 4 }, { SOL_IPV6, IPV6_DONTFRAG, 4 },
+		{ SOL_IPV6, IPV6_MTU_DISCOVER, 4 }, { SOL_IPV6, IPV6_HOPOPTS, 64 },
+		{ SOL_IPV6, IPV6_FLOWINFO_SEND, 4 },
+		{ SOL_IPV6, IPV6_AUTOFLOWLABEL, 4 },
+		{ SOL_UDP, UDP_NO_CHECK6_TX, 4 }, { SOL_IPV6, IPV6_PATHMTU, 32 },
+		{ SOL_IPV6, IPV6_MULTICAST_HOPS, 4 }, { SOL_IPV6, IPV6_RTHDR, 64 },
 	};
 	struct rng r = { seed };
-	struct gen g = { 1500, 0, 0, 0 };
+	struct gen g = { .mtu = 1500 };
 	struct op *o;
 	int n, x, i;
 
+	g.kind = ipv6_dests ? kinds[seed % ARRAY_SIZE(kinds)] : G_V4;
 	s->nops = 0;
 	for (i = 0; i < 3; i++)
 		rng_next(&r);
@@ -275,17 +489,16 @@ void gen_seq(uint64_t seed, struct seq *s)
 		} else if (x < 75) {
 			gen_setopt(&r, &g, s);
 		} else if (x < 78) {
-			i = rng_below(&r, ARRAY_SIZE(gets));
+			/* the first 11 are the IPv4 ones */
+			i = rng_below(&r, g.kind ? ARRAY_SIZE(gets) : 11);
 			getopt_(s, gets[i].level, gets[i].name, gets[i].len);
 		} else if (x < 83) {
 			if (g.connected && rng_chance(&r, 40)) {
 				add(s, K_DISCONNECT);
 				g.connected = 0;
+				g.conn6 = 0;
 			} else {
-				o = connect_(s, 1 + rng_below(&r, NDEST - 1));
-				if (rng_chance(&r, 5))
-					o->nmode = 1 + rng_below(&r, NNM - 1);
-				g.connected = 1;
+				gen_connect(&r, &g, s);
 			}
 		} else if (x < 88) {
 			o = splice_(s, rng_chance(&r, 80) ? rng_below(&r, 4000) :
@@ -293,13 +506,13 @@ void gen_seq(uint64_t seed, struct seq *s)
 			o->flags = rng_chance(&r, 30) ? SPLICE_F_MORE : 0;
 			o->off = rng_below(&r, 65536);
 		} else if (x < 92) {
-			o = mtu(s, PICK(&r, mtus));
+			o = mtu(s, g.kind ? PICK(&r, mtus6) : PICK(&r, mtus));
 			g.mtu = o->arg;
 		} else if (x < 98) {
 			feature(s, rng_below(&r, NFEAT), rng_below(&r, 2));
 		} else {
 			add(s, K_REOPEN);
-			g = (struct gen){ g.mtu, 0, 0, 0 };
+			g = (struct gen){ .mtu = g.mtu, .kind = g.kind };
 		}
 	}
 }
@@ -320,7 +533,7 @@ void gen_route_seq(uint64_t seed, struct seq *s)
 	static const int marks[] = { 0, 1 };
 	static const int tos[] = { 0, 0x10 };
 	struct rng r = { seed ^ 0x726f757465ull };
-	struct gen g = { 1500, 0, 0, 0 };
+	struct gen g = { .mtu = 1500 };
 	struct op *o;
 	int n, x, i, last = D_B9000;
 

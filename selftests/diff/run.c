@@ -37,6 +37,33 @@ static unsigned long backlog_drops(void)
 	return n;
 }
 
+/* ICMPv6 "packet too big" errors sent (to the sender itself). */
+static long long too_big;
+
+/*
+ * The Ip6 and Udp6 lines of /proc/net/snmp6 ("name value" a line), or with
+ * ALTUDP_DIFF_SNMP_ALL all of them, after those of snmp.
+ */
+static void read_snmp6(long long *v, int *nv, char names[][48])
+{
+	int all = !!getenv("ALTUDP_DIFF_SNMP_ALL");
+	FILE *f = fopen("/proc/net/snmp6", "r");
+	char name[48];
+	long long x;
+
+	if (!f)
+		die("/proc/net/snmp6: %s", strerror(errno));
+	while (fscanf(f, "%47s %lld", name, &x) == 2 && *nv < 256) {
+		if (!strcmp(name, "Icmp6OutPktTooBigs"))
+			too_big = x;
+		if (all || !strncmp(name, "Ip6", 3) || !strncmp(name, "Udp6", 4)) {
+			snprintf(names[*nv], 48, "%s", name);
+			v[(*nv)++] = x;
+		}
+	}
+	fclose(f);
+}
+
 static void read_snmp(long long *v, int *nv, char names[][48])
 {
 	char hdr[2048], val[2048];
@@ -62,26 +89,41 @@ static void read_snmp(long long *v, int *nv, char names[][48])
 		}
 	}
 	fclose(f);
+	if (ipv6_dests)
+		read_snmp6(v, nv, names);
 }
 
 int family = AF_INET;
 
-/* dest as an IPv4 sockaddr, or with family AF_INET6 a v4-mapped IPv6 one
- * (NM_INET6, the wrong family, is then AF_INET); nmode breaks it.
+/*
+ * o's destination as an IPv4 sockaddr, or with family AF_INET6 an IPv6
+ * one: v4-mapped for an IPv4 destination, the scope veth-a's for a
+ * link-local one (NM_INET6, the wrong family, is then AF_INET); nmode
+ * breaks it.
  */
-static void make_addr(int dest, int nmode, struct sockaddr_storage *ss,
+static void make_addr(const struct op *o, struct sockaddr_storage *ss,
 		      socklen_t *len)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	int dest = o->dest, nmode = o->nmode;
 
 	memset(ss, 0, sizeof(*ss));
 	if (family == AF_INET6) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(dests[dest].port);
-		sin6->sin6_addr.s6_addr[10] = 0xff;
-		sin6->sin6_addr.s6_addr[11] = 0xff;
-		inet_pton(AF_INET, dests[dest].addr, &sin6->sin6_addr.s6_addr[12]);
+		if (IS_D6(dest)) {
+			inet_pton(AF_INET6, dests[dest].addr, &sin6->sin6_addr);
+			if (IN6_IS_ADDR_LINKLOCAL(&sin6->sin6_addr) ||
+			    IN6_IS_ADDR_MC_LINKLOCAL(&sin6->sin6_addr))
+				sin6->sin6_scope_id = ifindex_a;
+			sin6->sin6_flowinfo = htonl(o->flowinfo);
+		} else {
+			sin6->sin6_addr.s6_addr[10] = 0xff;
+			sin6->sin6_addr.s6_addr[11] = 0xff;
+			inet_pton(AF_INET, dests[dest].addr,
+				  &sin6->sin6_addr.s6_addr[12]);
+		}
 		*len = sizeof(*sin6);
 		switch (nmode) {
 		case NM_SHORT:
@@ -153,7 +195,7 @@ static ssize_t do_send(int fd, const struct op *o)
 	memset(&m, 0, sizeof(m));
 	memset(&ctl, 0, sizeof(ctl));
 	if (o->dest != D_NONE) {
-		make_addr(o->dest, o->nmode, &sin, &nl);
+		make_addr(o, &sin, &nl);
 		m.msg_name = &sin;
 		m.msg_namelen = nl;
 	}
@@ -213,8 +255,9 @@ static ssize_t do_splice(int fd, int *pipefd, const struct op *o)
 
 int run(const struct seq *s, int proto, struct log *l)
 {
-	long long before[128], after[128];
-	char names[128][48], bnames[128][48];
+	long long before[256], after[256], too_big0;
+	unsigned long ns0;
+	char names[256][48], bnames[256][48];
 	int fd, nb, na, i, pipefd[2], rc = 0, psz = 1 << 20;
 	struct idstate st = { 0 };
 	int want[NFEAT];
@@ -242,8 +285,11 @@ int run(const struct seq *s, int proto, struct log *l)
 		die("pipe: %s", strerror(errno));
 
 	read_snmp(before, &nb, bnames);
+	too_big0 = too_big;
+	ns0 = ns_frames;
 	drops = backlog_drops();
 	fd = open_sock(proto);
+	flow = (struct flowstate){ 0 };
 	for (i = 0; i < s->nops; i++) {
 		const struct op *o = &s->ops[i];
 		struct sockaddr_storage sin;
@@ -272,8 +318,10 @@ int run(const struct seq *s, int proto, struct log *l)
 			ret = getsockopt(fd, o->level, o->name, val, &len);
 			break;
 		case K_CONNECT:
-			make_addr(o->dest, o->nmode, &sin, &len);
+			make_addr(o, &sin, &len);
 			ret = connect(fd, (struct sockaddr *)&sin, len);
+			if (!ret)
+				flow = (struct flowstate){ .random = 1 };
 			break;
 		case K_DISCONNECT:
 			memset(&sin, 0, sizeof(sin));
@@ -296,6 +344,7 @@ int run(const struct seq *s, int proto, struct log *l)
 		case K_REOPEN:
 			close(fd);
 			fd = open_sock(proto);
+			flow = (struct flowstate){ 0 };
 			p.fd = fd;
 			break;
 		}
@@ -333,6 +382,9 @@ int run(const struct seq *s, int proto, struct log *l)
 		rc = -1;
 	}
 	read_snmp(after, &na, names);
+	/* What the next run must not inherit (reset_routes()) */
+	if (too_big != too_big0 || ns_frames != ns0)
+		ipv6_learnt = 1;
 	/* By name: a line may gain columns (IcmpMsg) as the run goes. */
 	for (i = 0; i < na; i++) {
 		long long b0 = 0;

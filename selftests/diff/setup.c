@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/fib_rules.h>
+#include <linux/neighbour.h>
 #include <linux/if_packet.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
@@ -55,6 +56,7 @@ static int flush_fd[2] = { -1, -1 };	/* net.ipv4.route.flush of A, B */
 static int rtnl_fd = -1;		/* NETLINK_ROUTE in namespace A */
 int cap_fd = -1;		/* AF_PACKET on veth-b, namespace B */
 int lis_fd = -1;		/* UDP socket on the peer's port 9000 */
+int lis6_fd = -1;		/* its IPv6 twin, with ipv6_dests */
 int mark_fd = -1;	/* native UDP marker socket in A */
 int ifindex_a, ifindex_lo;
 unsigned char payload[2 * 65536];
@@ -276,6 +278,7 @@ struct nlreq {
 		struct rtmsg rt;
 		struct fib_rule_hdr fr;
 		struct ifaddrmsg ifa;
+		struct ndmsg nd;
 	};
 	char attrs[256];
 };
@@ -529,6 +532,86 @@ void reset_net(void)
 }
 
 /*
+ * The IPv6 prefix route of veth-a (an address's, RTPROT_KERNEL), deleted
+ * or added again: 0 or -errno.
+ */
+static int nl_route6(int type, const char *dst)
+{
+	struct nlreq r;
+	struct rtmsg *rt = nl_new(&r, type, type == RTM_NEWROUTE ?
+				  NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*rt));
+	struct in6_addr a;
+
+	rt->rtm_family = AF_INET6;
+	rt->rtm_dst_len = 64;
+	rt->rtm_table = RT_TABLE_MAIN;
+	rt->rtm_protocol = RTPROT_KERNEL;
+	rt->rtm_scope = RT_SCOPE_UNIVERSE;
+	rt->rtm_type = RTN_UNICAST;
+	inet_pton(AF_INET6, dst, &a);
+	nl_attr(&r, RTA_DST, &a, sizeof(a));
+	nl_u32(&r, RTA_OIF, ifindex_a);
+	nl_u32(&r, RTA_PRIORITY, 256);
+	return nl_talk(&r);
+}
+
+/*
+ * Delete veth-a's IPv6 neighbours that are not static: a send may look
+ * one up for an address that has none (a neighbour solicitation then goes
+ * out, counted, and the entry stays for the next run).
+ */
+static void flush_neigh6(void)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ndmsg nd;
+	} req = {
+		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETNEIGH,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
+		.nd = { .ndm_family = AF_INET6 },
+	};
+	static union {
+		char b[65536];
+		struct nlmsghdr align;
+	} buf;
+	struct in6_addr dst[64];
+	int n = 0, done = 0, i;
+	struct nlreq r;
+	ssize_t len;
+
+	if (send(rtnl_fd, &req, sizeof(req), 0) != sizeof(req))
+		die("rtnetlink: %s", strerror(errno));
+	while (!done && (len = recv(rtnl_fd, buf.b, sizeof(buf), 0)) > 0) {
+		struct nlmsghdr *nh = &buf.align;
+
+		for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+			struct ndmsg *nd = NLMSG_DATA(nh);
+			struct rtattr *a = (void *)((char *)nd + NLMSG_ALIGN(sizeof(*nd)));
+			int alen = nh->nlmsg_len - NLMSG_LENGTH(sizeof(*nd));
+
+			if (nh->nlmsg_type == NLMSG_DONE || nh->nlmsg_type == NLMSG_ERROR) {
+				done = 1;
+				break;
+			}
+			if (nh->nlmsg_type != RTM_NEWNEIGH || nd->ndm_ifindex != ifindex_a ||
+			    (nd->ndm_state & (NUD_PERMANENT | NUD_NOARP)))
+				continue;
+			for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+				if (a->rta_type == NDA_DST && n < ARRAY_SIZE(dst))
+					memcpy(&dst[n++], RTA_DATA(a), sizeof(dst[0]));
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct ndmsg *nd = nl_new(&r, RTM_DELNEIGH, 0, sizeof(*nd));
+
+		nd->ndm_family = AF_INET6;
+		nd->ndm_ifindex = ifindex_a;
+		nl_attr(&r, NDA_DST, &dst[i], sizeof(dst[i]));
+		nl_talk(&r);
+	}
+}
+
+/*
  * Forget what a run taught the routing code: before each run, once the
  * marker has shown that nothing of the run before is in flight.
  *
@@ -554,16 +637,74 @@ void reset_net(void)
  * an exception on any other route loses its PMTU when next bound.  A
  * sysctl file acts on the namespace that it was opened in.
  */
+int ipv6_learnt;
+
 void reset_routes(void)
 {
+	static const char *const pfx6[] = { NET6, "fe80::" };
 	int i, err = rtnl_route(RTM_DELROUTE, 0);
 
 	if (err || (err = rtnl_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL)))
 		die("replacing the route to " NET "0/24: %s", strerror(-err));
+	/*
+	 * IPv6 keeps what it learnt in exceptions of the route too
+	 * (rt6_insert_exception(): an ICMPv6 "packet too big" that
+	 * ip6_fragment() sends to ourselves for a datagram over IPV6_MTU),
+	 * with an expiry that a flush leaves alone; they go with the route
+	 * (rt6_flush_exceptions()).  Only after a run that sent one, or a
+	 * neighbour solicitation.
+	 */
+	if (ipv6_learnt) {
+		for (i = 0; i < ARRAY_SIZE(pfx6); i++)
+			if ((err = nl_route6(RTM_DELROUTE, pfx6[i])) ||
+			    (err = nl_route6(RTM_NEWROUTE, pfx6[i])))
+				die("replacing the route to %s/64: %s", pfx6[i],
+				    strerror(-err));
+		flush_neigh6();
+		ipv6_learnt = 0;
+	}
 	for (i = 0; i < 2; i++)
 		if (pwrite(flush_fd[i], "1\n", 2, 0) != 2)
 			die("net.ipv4.route.flush: %s", strerror(errno));
 }
+
+/*
+ * With ipv6_dests, IPv6 on veth: before the links come up, what keeps the
+ * namespaces quiet (no duplicate address detection, router solicitations
+ * or MLD reports later than a jiffy: a frame or counter of their own
+ * in a run would be taken for the call's) and the addresses; after, as
+ * for IPv4, static neighbours for every destination that veth-a reaches,
+ * the error routes, the nft rule on port 9001, and ICMPv6 errors without
+ * a rate limit (the peer's, and the sender's to itself).
+ */
+#define CONF6(ns, dev)							\
+	"ip netns exec " ns " sysctl -qw net.ipv6.conf." dev ".accept_dad=0 "	\
+	"net.ipv6.conf." dev ".router_solicitations=0 "			\
+	"net.ipv6.conf." dev ".mldv1_unsolicited_report_interval=0 "	\
+	"net.ipv6.conf." dev ".mldv2_unsolicited_report_interval=0\n"
+static const char ip6_preup[] =
+	CONF6("$A", IF_A) CONF6("$B", IF_B)
+	"ip -n $A link set " IF_A " addrgenmode none\n"
+	"ip -n $B link set " IF_B " addrgenmode none\n"
+	"ip -n $A addr add fe80::1/64 dev " IF_A " nodad\n"
+	"ip -n $A addr add " NET6 "1/64 dev " IF_A " nodad\n"
+	"ip -n $B addr add fe80::2/64 dev " IF_B " nodad\n"
+	"ip -n $B addr add " NET6 "2/64 dev " IF_B " nodad\n";
+static const char ip6_up[] =
+	"for n in " NET6 "2 fe80::2; do\n"
+	" ip -n $A neigh replace $n lladdr " MAC_B " nud permanent dev " IF_A "; done\n"
+	"for n in " NET6 "3 fd00:96::1 fd00:97::1 fd00:98::1; do\n"
+	" ip -n $A neigh replace $n lladdr " MAC_OTHER " nud permanent dev " IF_A "; done\n"
+	"for n in " NET6 "1 fe80::1; do\n"
+	" ip -n $B neigh replace $n lladdr " MAC_A " nud permanent dev " IF_B "; done\n"
+	"ip -n $A route add unreachable fd00:98::/32\n"
+	"ip -n $A route add prohibit fd00:97::/32\n"
+	"ip -n $A route add blackhole fd00:96::/32\n"
+	"printf 'table ip6 altudp_diff {\\n chain out {\\n type filter hook output priority 0;\\n udp dport 9001 drop\\n }\\n}\\n' |"
+	" ip netns exec $A nft -f -\n"
+	"for ns in $A $B; do\n"
+	" ip netns exec $ns sysctl -qw net.ipv6.icmp.ratelimit=0\n"
+	" ip netns exec $ns sh -c 'echo > /proc/sys/net/ipv6/icmp/ratemask'; done\n";
 
 void setup(void)
 {
@@ -601,6 +742,7 @@ void setup(void)
 	       "ip -n $A addr add " NET "1/24 dev %s\n"
 	       "ip -n $B addr add " NET "2/24 dev %s\n"
 	       "ip -n $B link set %s mtu 65535\n"
+	       "%s"
 	       "ip -n $A link set %s up; ip -n $B link set %s up\n"
 	       "ip -n $A neigh replace " NET "2 lladdr %s nud permanent dev %s\n"
 	       "for n in " NET "1 " NET "3 10.96.0.1 10.97.0.1 10.98.0.1; do\n"
@@ -615,10 +757,12 @@ void setup(void)
 	       "ip -n $A route add blackhole 10.96.0.0/16\n"
 	       "printf 'table ip altudp_diff {\\n chain out {\\n type filter hook output priority 0;\\n udp dport 9001 drop\\n }\\n}\\n' |"
 	       " ip netns exec $A nft -f -\n",
-	       ns_a, ns_b, IF_A, MAC_A, IF_B, MAC_B, IF_A, IF_B, IF_B, IF_A,
-	       IF_B, MAC_B, IF_A, MAC_OTHER, IF_A, MAC_A, IF_B, MAC_A, IF_B,
+	       ns_a, ns_b, IF_A, MAC_A, IF_B, MAC_B, IF_A, IF_B, IF_B,
+	       ipv6_dests ? ip6_preup : "", IF_A, IF_B, MAC_B, IF_A, MAC_OTHER, IF_A, MAC_A, IF_B, MAC_A, IF_B,
 	       IF_A, MARK_SPORT, IF_A))
 		die("setting up the namespaces failed");
+	if (ipv6_dests && sh("set -e; A=%s; B=%s\n%s", ns_a, ns_b, ip6_up))
+		die("setting up IPv6 in the namespaces failed");
 
 	/* The peer: capture, a bound port, no ICMP rate limit. */
 	enter_ns(ns_b);
@@ -637,6 +781,16 @@ void setup(void)
 	if (sock_bind(lis_fd, NULL, 9000) ||
 	    sock_set_int(lis_fd, SOL_SOCKET, SO_RCVBUFFORCE, big))
 		die("peer socket: %s", strerror(errno));
+	if (ipv6_dests) {
+		struct sockaddr_in6 any6 = { .sin6_family = AF_INET6,
+					     .sin6_port = htons(9000) };
+
+		lis6_fd = socket(AF_INET6, SOCK_DGRAM, 0);
+		if (sock_set_int(lis6_fd, SOL_IPV6, IPV6_V6ONLY, 1) ||
+		    bind(lis6_fd, (struct sockaddr *)&any6, sizeof(any6)) ||
+		    sock_set_int(lis6_fd, SOL_SOCKET, SO_RCVBUFFORCE, big))
+			die("peer IPv6 socket: %s", strerror(errno));
+	}
 
 	/* The sender. */
 	enter_ns(ns_a);
@@ -657,4 +811,7 @@ void setup(void)
 	/* Fixed content: payload bytes are part of the record. */
 	for (i = 0; i < (int)sizeof(payload); i++)
 		payload[i] = (i * 2654435761u) >> 13;
+	/* The MLD reports of the addresses' groups, due a jiffy on, are out. */
+	if (ipv6_dests)
+		usleep(300000);
 }
