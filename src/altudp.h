@@ -96,6 +96,29 @@ void altudp_sock_init(struct sock *sk);
 	this_cpu_add(altudp_sk(sk)->mib->mibs[field], val)
 #define ALTUDP_SK_INC_STATS(sk, field) ALTUDP_SK_ADD_STATS(sk, field, 1)
 
+/*
+ * ip_route_output_flow(net, fl4, sk) for udp_sendmsg()'s unconnected
+ * sends: a held route (the caller releases it) or an ERR_PTR(), and fl4
+ * as the lookup leaves it; *hit tells whether it came from the route
+ * cache (rcache.c).  A destination that is neither the entry's nor the
+ * last miss's can neither hit nor fill the entry: that miss, most of a
+ * round robin's sends, is counted here, without the entry's busy flag.
+ */
+static inline struct rtable *altudp_rcache_route(struct sock *sk,
+						 struct flowi4 *fl4, bool *hit)
+{
+	struct altudp_rcache *rc = &altudp_sk(sk)->rcache;
+
+	if (READ_ONCE(altudp_route_cache)) {
+		if (fl4->daddr == READ_ONCE(rc->last_daddr) ||
+		    fl4->daddr == READ_ONCE(rc->key.daddr))
+			return altudp_rcache_lookup(sk, fl4, hit);
+		WRITE_ONCE(rc->last_daddr, fl4->daddr);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_RCACHE_MISSES);
+	}
+	return ip_route_output_flow(sock_net(sk), fl4, sk);
+}
+
 typedef int (*altudp_getfrag_t)(void *from, char *to, int offset, int len,
 				int odd, struct sk_buff *skb);
 

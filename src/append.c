@@ -570,6 +570,7 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 	struct ip_options *opt = NULL;
 	struct rtable *rt = dst_rtable(cork->dst);
 	struct iphdr *iph;
+	bool zc_frags = false;
 	u8 pmtudisc, ttl;
 	__be16 df = 0;
 
@@ -590,6 +591,9 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 		skb->truesize += tmp_skb->truesize;
 		tmp_skb->destructor = NULL;
 		tmp_skb->sk = NULL;
+		/* only zerocopy skbs hold references: see below */
+		if (skb_zcopy(tmp_skb))
+			zc_frags = true;
 	}
 
 	/* Unless user demanded real pmtu discovery (IP_PMTUDISC_DO), we allow
@@ -646,7 +650,7 @@ struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 
 	/* The ICMP accounting of __ip_make_skb() is left out: never ICMP. */
 
-	if (skb_has_frag_list(skb) && altudp_leaves_whole(sk, skb, rt, cork))
+	if (zc_frags && altudp_leaves_whole(sk, skb, rt, cork))
 		altudp_orphan_frag_list(net, skb, sk->sk_allocation);
 
 	trace_altudp_make_skb(skb);

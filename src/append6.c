@@ -859,6 +859,7 @@ struct sk_buff *__altudp_ip6_make_skb(struct sock *sk,
 	struct rt6_info *rt = dst_rt6_info(cork->base.dst);
 	struct flowi6 *fl6 = &cork->fl.u.ip6;
 	unsigned char proto = fl6->flowi6_proto;
+	bool zc_frags = false;
 
 	skb = __skb_dequeue(queue);
 	if (!skb)
@@ -877,6 +878,9 @@ struct sk_buff *__altudp_ip6_make_skb(struct sock *sk,
 		skb->truesize += tmp_skb->truesize;
 		tmp_skb->destructor = NULL;
 		tmp_skb->sk = NULL;
+		/* only zerocopy skbs hold references: see below */
+		if (skb_zcopy(tmp_skb))
+			zc_frags = true;
 	}
 
 	/* Allow local fragmentation. */
@@ -912,7 +916,7 @@ struct sk_buff *__altudp_ip6_make_skb(struct sock *sk,
 	altudp_ip6_make_skb_count(net, rt->rt6i_idev, skb);
 	/* The ICMPv6 accounting of __ip6_make_skb() is left out: never ICMP. */
 
-	if (skb_has_frag_list(skb) && altudp_ip6_leaves_whole(skb, cork))
+	if (zc_frags && altudp_ip6_leaves_whole(skb, cork))
 		altudp_orphan_frag_list(net, skb, sk->sk_allocation);
 
 	trace_altudp_make_skb6(skb);

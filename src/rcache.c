@@ -42,8 +42,8 @@
  * Off by default until random sequences that also change VRFs and BPF
  * programs between sends have compared it with the kernel's lookups.
  */
-static bool route_cache;
-module_param(route_cache, bool, 0644);
+bool altudp_route_cache;
+module_param_named(route_cache, altudp_route_cache, bool, 0644);
 MODULE_PARM_DESC(route_cache,
 		 "keep the route of an unconnected socket's last destination (default off)");
 
@@ -108,12 +108,11 @@ static bool altudp_rcache_valid(struct rtable *rt)
 }
 
 /*
- * ip_route_output_flow(net, fl4, sk) for udp_sendmsg()'s unconnected
- * sends: a held route (the caller releases it) or an ERR_PTR(), and fl4
- * as the lookup leaves it; *hit tells whether it came from the cache.
+ * altudp_rcache_route() for a destination that the entry or the last miss
+ * has: a hit, or a miss that may fill the entry.
  */
-struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4,
-				   bool *hit)
+struct rtable *altudp_rcache_lookup(struct sock *sk, struct flowi4 *fl4,
+				    bool *hit)
 {
 	struct altudp_rcache *rc = &altudp_sk(sk)->rcache;
 	struct net *net = sock_net(sk);
@@ -122,10 +121,9 @@ struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4,
 
 	*hit = false;
 	/* Concurrent senders on one socket: the others look up. */
-	if (!READ_ONCE(route_cache) || xchg(&rc->busy, 1))
+	if (xchg(&rc->busy, 1))
 		return ip_route_output_flow(net, fl4, sk);
 
-	/* A miss to another destination than the last costs this much. */
 	rt = rc->rt;
 	if (rt && rc->key.daddr == fl4->daddr &&
 	    altudp_rcache_flow_equal(&rc->key, fl4)) {
@@ -141,7 +139,7 @@ struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4,
 		fill = true;
 	} else {
 		fill = fl4->daddr == rc->last_daddr;
-		rc->last_daddr = fl4->daddr;
+		WRITE_ONCE(rc->last_daddr, fl4->daddr);
 	}
 	ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_RCACHE_MISSES);
 	if (!fill) {

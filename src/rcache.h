@@ -18,8 +18,10 @@ struct altudp_rcache {
 
 struct sock;
 
-struct rtable *altudp_rcache_route(struct sock *sk, struct flowi4 *fl4,
-				   bool *hit);
+extern bool altudp_route_cache;
+
+struct rtable *altudp_rcache_lookup(struct sock *sk, struct flowi4 *fl4,
+				    bool *hit);
 void altudp_rcache_release(struct sock *sk);
 
 #endif /* _ALTUDP_RCACHE_H */
