@@ -90,16 +90,14 @@ static void altudp_destroy_sock(struct sock *sk)
 
 	sock_set_flag(sk, SOCK_DEAD);
 	/*
-	 * Not in udp_destroy_sock(): a socket that IPV6_ADDRFORM made IPv4
-	 * while another thread was in altudp_udpv6_sendmsg() past its checks
-	 * can hold an IPv6 datagram, whose cork may have IPv6 options.
-	 * udp_flush_pending_frames() would release that cork as IPv4's and
-	 * leak them, as the kernel's does.
+	 * Not udp_flush_pending_frames() as in udp_destroy_sock(): a socket
+	 * that IPV6_ADDRFORM made IPv4 while another thread was in
+	 * altudp_udpv6_sendmsg() past its checks can hold an IPv6 datagram,
+	 * whose cork may have IPv6 options that an IPv4 flush would leak, as
+	 * the kernel's does.  The IPv6 flush frees the datagram of either
+	 * family as its own.
 	 */
-	if (unlikely(udp_sk(sk)->pending == AF_INET6))
-		altudp_udp_v6_flush_pending_frames(sk);
-	else
-		altudp_flush_pending_frames(sk);
+	altudp_udp_v6_flush_pending_frames(sk);
 	unlock_sock_fast(sk, slow);
 	altudp_rcache_release(sk);
 	udp_prot.destroy(sk);
