@@ -6,6 +6,7 @@
  *   scenarios.c  the hand-written sequences
  *   random.c     the seeded random ones
  *   setup.c      the two namespaces and the device, reset before a run
+ *   netlink.c    the routes, rules and addresses changed over rtnetlink
  *   capture.c    the peer's frames and the error queue, into the record
  *   run.c        one run of a sequence on one socket: its record
  *   record.c     the record as text, and two of them compared
@@ -49,7 +50,7 @@
 enum kind { K_SEND, K_SPLICE, K_SETOPT, K_GETOPT, K_CONNECT, K_DISCONNECT,
 	    K_MTU, K_FEATURE, K_REOPEN, K_NET };
 
-/* K_NET: a change of the sender's routes, rules or addresses (setup.c). */
+/* K_NET: a change of the sender's routes, rules or addresses (netlink.c). */
 enum { N_FLUSH, N_HOST, N_HOST_MTU, N_HOST_UNREACH, N_HOST_PROHIBIT,
        N_HOST_DEL, N_ADDR, N_HOST_SRC, N_ADDR_DEL, N_RULE_MARK, N_RULE_UID,
        N_RULE_DPORT, N_RULE_TOS, N_RULES_DEL, N_MULTIPATH, NNET };
@@ -178,6 +179,8 @@ extern int feat_init[NFEAT];
 extern char ns_a[64], ns_b[64];
 extern int ifindex_a, ifindex_lo;
 extern int cap_fd, lis_fd, lis6_fd, mark_fd;
+/* net.ipv4.route.flush of the sender's namespace and the peer's. */
+extern int flush_fd[2];
 /* What the sends send: fixed, as payload bytes are part of the record. */
 extern unsigned char payload[2 * 65536];
 
@@ -189,8 +192,18 @@ int set_mtu(const char *dev, int m);
  */
 extern int ipv6_learnt;
 void reset_routes(void);
+
+/* ------------------------------------------------------------ netlink.c */
+
+/* NETLINK_ROUTE in the sender's namespace, opened by setup(). */
+extern int rtnl_fd;
 int net_change(int which);
+/* Undo every K_NET change, before a run of a sequence that has some. */
 void reset_net(void);
+/* veth-a's prefix route, deleted or added again: 0 or -errno. */
+int nl_prefix_route(int type, int family, const char *pfx);
+/* Delete veth-a's IPv6 neighbours that are not static. */
+void flush_neigh6(void);
 
 /* ------------------------------------------------------------ capture.c */
 

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The two namespaces joined by veth, the routes and sysctls of the runs,
- * and what puts them back as they were before each run.
+ * and what puts them back as they were before each run (with the
+ * rtnetlink requests of netlink.c).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/ethtool.h>
-#include <linux/fib_rules.h>
-#include <linux/neighbour.h>
 #include <linux/if_packet.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
@@ -52,8 +51,7 @@ static struct {
 	{ "/proc/sys/net/core/netdev_max_backlog", "16384\n", -1, "" },
 };
 static int ctl_fd = -1;		/* ioctls on veth-a, in namespace A */
-static int flush_fd[2] = { -1, -1 };	/* net.ipv4.route.flush of A, B */
-static int rtnl_fd = -1;		/* NETLINK_ROUTE in namespace A */
+int flush_fd[2] = { -1, -1 };	/* net.ipv4.route.flush of A, B */
 int cap_fd = -1;		/* AF_PACKET on veth-b, namespace B */
 int lis_fd = -1;		/* UDP socket on the peer's port 9000 */
 int lis6_fd = -1;		/* its IPv6 twin, with ipv6_dests */
@@ -201,416 +199,6 @@ int set_mtu(const char *dev, int m)
 	return ioctl(ctl_fd, SIOCSIFMTU, &ifr);
 }
 
-/* One rtnetlink request on rtnl_fd, acknowledged: 0 or -errno. */
-static int rtnl_route(int type, int flags)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct rtmsg rt;
-		char attrs[64];
-	} req = {
-		.nh = { .nlmsg_type = type,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags },
-		.rt = { .rtm_family = AF_INET, .rtm_dst_len = 24,
-			.rtm_table = RT_TABLE_MAIN,
-			.rtm_protocol = RTPROT_KERNEL,
-			.rtm_scope = RT_SCOPE_LINK, .rtm_type = RTN_UNICAST },
-	};
-	struct {
-		struct nlmsghdr nh;
-		struct nlmsgerr err;
-	} ack;
-	struct { unsigned short type; const char *addr; } a[] = {
-		{ RTA_DST, NET "0" }, { RTA_PREFSRC, NET "1" }, { RTA_OIF, NULL },
-	};
-	int i, len = NLMSG_LENGTH(sizeof(req.rt));
-
-	for (i = 0; i < ARRAY_SIZE(a); i++) {
-		struct rtattr *rta = (void *)((char *)&req + NLMSG_ALIGN(len));
-
-		rta->rta_type = a[i].type;
-		rta->rta_len = RTA_LENGTH(4);
-		if (a[i].addr)
-			inet_pton(AF_INET, a[i].addr, RTA_DATA(rta));
-		else
-			memcpy(RTA_DATA(rta), &ifindex_a, 4);
-		len = NLMSG_ALIGN(len) + RTA_ALIGN(rta->rta_len);
-	}
-	req.nh.nlmsg_len = len;
-	if (send(rtnl_fd, &req, len, 0) != len ||
-	    recv(rtnl_fd, &ack, sizeof(ack), 0) < (ssize_t)sizeof(ack) ||
-	    ack.nh.nlmsg_type != NLMSG_ERROR)
-		die("rtnetlink: %s", strerror(errno));
-	return ack.err.error;
-}
-
-/*
- * The changes of K_NET, in the sender's namespace: each one flushes the
- * namespace's route generation or marks routes obsolete, and changes
- * what a lookup of some flow gives (its device MTU, its source, an error
- * route, a rule on the mark, uid, port or tos).  NET "5" is a second
- * address of veth-a, with static neighbours both ways.  The marker's
- * own route is in table 99, before every rule they add: they never
- * change where it goes.
- */
-const char *const net_name[NNET] = {
-	[N_FLUSH]		= "route flush cache",
-	[N_HOST]		= "route " NET "2/32 dev " IF_A,
-	[N_HOST_MTU]		= "route " NET "2/32 dev " IF_A " mtu lock 1280",
-	[N_HOST_UNREACH]	= "route unreachable " NET "2/32",
-	[N_HOST_PROHIBIT]	= "route prohibit " NET "2/32",
-	[N_HOST_DEL]		= "route del " NET "2/32",
-	[N_ADDR]		= "addr add " NET "5/24",
-	[N_HOST_SRC]		= "route " NET "2/32 dev " IF_A " src " NET "5",
-	[N_ADDR_DEL]		= "addr del " NET "5/24",
-	[N_RULE_MARK]		= "rule fwmark 1 -> unreachable",
-	[N_RULE_UID]		= "rule uid 0 -> " NET "0/24 mtu lock 1000",
-	[N_RULE_DPORT]		= "rule dport 9 -> prohibit",
-	[N_RULE_TOS]		= "rule tos 0x10 -> blackhole",
-	[N_RULES_DEL]		= "rules deleted",
-	[N_MULTIPATH]		= "route " NET "2/32 two nexthops",
-};
-
-/* An rtnetlink request, its attributes appended. */
-struct nlreq {
-	struct nlmsghdr nh;
-	union {
-		struct rtmsg rt;
-		struct fib_rule_hdr fr;
-		struct ifaddrmsg ifa;
-		struct ndmsg nd;
-	};
-	char attrs[256];
-};
-
-static void *nl_new(struct nlreq *r, int type, int flags, size_t hdr)
-{
-	memset(r, 0, sizeof(*r));
-	r->nh.nlmsg_type = type;
-	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	r->nh.nlmsg_len = NLMSG_LENGTH(hdr);
-	return &r->rt;
-}
-
-static struct rtattr *nl_attr(struct nlreq *r, int type, const void *d,
-			      int len)
-{
-	struct rtattr *rta = (void *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
-
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), d, len);
-	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-
-static void nl_u32(struct nlreq *r, int type, uint32_t v)
-{
-	nl_attr(r, type, &v, 4);
-}
-
-static void nl_addr(struct nlreq *r, int type, const char *a)
-{
-	struct in_addr in;
-
-	inet_pton(AF_INET, a, &in);
-	nl_attr(r, type, &in, 4);
-}
-
-/* Sent and acknowledged: 0 or -errno. */
-static int nl_talk(struct nlreq *r)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct nlmsgerr err;
-		char more[512];
-	} ack;
-
-	if (send(rtnl_fd, r, r->nh.nlmsg_len, 0) != (ssize_t)r->nh.nlmsg_len ||
-	    recv(rtnl_fd, &ack, sizeof(ack), 0) < (ssize_t)NLMSG_LENGTH(sizeof(ack.err)) ||
-	    ack.nh.nlmsg_type != NLMSG_ERROR)
-		die("rtnetlink: %s", strerror(errno));
-	return ack.err.error;
-}
-
-/* A route in table, replaced: type, destination/len, and for unicast
- * routes veth-a, a source and a locked MTU when given.
- */
-static int nl_route(int type, int table, const char *dst, int len,
-		    const char *src, int mtu_lock)
-{
-	struct nlreq r;
-	struct rtmsg *rt = nl_new(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
-				  sizeof(*rt));
-
-	rt->rtm_family = AF_INET;
-	rt->rtm_dst_len = len;
-	rt->rtm_table = RT_TABLE_UNSPEC;
-	rt->rtm_protocol = RTPROT_STATIC;
-	rt->rtm_scope = type == RTN_UNICAST ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
-	rt->rtm_type = type;
-	nl_u32(&r, RTA_TABLE, table);
-	if (len)
-		nl_addr(&r, RTA_DST, dst);
-	if (type == RTN_UNICAST)
-		nl_u32(&r, RTA_OIF, ifindex_a);
-	if (src)
-		nl_addr(&r, RTA_PREFSRC, src);
-	if (mtu_lock) {
-		struct { struct rtattr a; uint32_t v; } m[2] = {
-			{ { RTA_LENGTH(4), RTAX_MTU }, mtu_lock },
-			{ { RTA_LENGTH(4), RTAX_LOCK }, 1u << RTAX_MTU },
-		};
-
-		nl_attr(&r, RTA_METRICS, m, sizeof(m));
-	}
-	return nl_talk(&r);
-}
-
-/* NET "2"/32 over two nexthops: veth-a directly, and via NET "3". */
-static int nl_route_multipath(void)
-{
-	struct nlreq r;
-	struct rtmsg *rt = nl_new(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
-				  sizeof(*rt));
-	struct {
-		struct rtnexthop nh1;
-		struct rtnexthop nh2;
-		struct rtattr gw;
-		struct in_addr via;
-	} mp = {
-		.nh1 = { sizeof(struct rtnexthop), 0, 0, ifindex_a },
-		.nh2 = { sizeof(struct rtnexthop) + RTA_LENGTH(4), 0, 0, ifindex_a },
-		.gw = { RTA_LENGTH(4), RTA_GATEWAY },
-	};
-
-	inet_pton(AF_INET, NET "3", &mp.via);
-	rt->rtm_family = AF_INET;
-	rt->rtm_dst_len = 32;
-	rt->rtm_table = RT_TABLE_MAIN;
-	rt->rtm_protocol = RTPROT_STATIC;
-	rt->rtm_scope = RT_SCOPE_UNIVERSE;
-	rt->rtm_type = RTN_UNICAST;
-	nl_addr(&r, RTA_DST, NET "2");
-	nl_attr(&r, RTA_MULTIPATH, &mp, sizeof(mp));
-	return nl_talk(&r);
-}
-
-static int nl_route_del(int table, const char *dst, int len)
-{
-	struct nlreq r;
-	struct rtmsg *rt = nl_new(&r, RTM_DELROUTE, 0, sizeof(*rt));
-
-	rt->rtm_family = AF_INET;
-	rt->rtm_dst_len = len;
-	rt->rtm_scope = RT_SCOPE_NOWHERE;
-	nl_u32(&r, RTA_TABLE, table);
-	if (len)
-		nl_addr(&r, RTA_DST, dst);
-	return nl_talk(&r);
-}
-
-/* A rule to table at pref: match is FRA_FWMARK, FRA_UID_RANGE,
- * FRA_DPORT_RANGE (UDP) or the tos.  Exclusive: rules may otherwise
- * repeat, and a repeat would outlive one deletion.
- */
-static int nl_rule(int type, int pref, int table, int match, uint32_t v)
-{
-	struct nlreq r;
-	struct fib_rule_hdr *fr = nl_new(&r, type,
-					 type == RTM_NEWRULE ?
-					 NLM_F_CREATE | NLM_F_EXCL : 0,
-					 sizeof(*fr));
-
-	fr->family = AF_INET;
-	fr->action = type == RTM_NEWRULE ? FR_ACT_TO_TBL : FR_ACT_UNSPEC;
-	nl_u32(&r, FRA_PRIORITY, pref);
-	if (type == RTM_DELRULE)
-		return nl_talk(&r);
-	nl_u32(&r, FRA_TABLE, table);
-	switch (match) {
-	case FRA_FWMARK:
-		nl_u32(&r, FRA_FWMARK, v);
-		nl_u32(&r, FRA_FWMASK, 0xffffffff);
-		break;
-	case FRA_UID_RANGE: {
-		struct fib_rule_uid_range u = { v, v };
-
-		nl_attr(&r, FRA_UID_RANGE, &u, sizeof(u));
-		break;
-	}
-	case FRA_DPORT_RANGE: {
-		struct fib_rule_port_range p = { v, v };
-		uint8_t proto = IPPROTO_UDP;
-
-		nl_attr(&r, FRA_IP_PROTO, &proto, 1);
-		nl_attr(&r, FRA_DPORT_RANGE, &p, sizeof(p));
-		break;
-	}
-	default:
-		fr->tos = v;
-		break;
-	}
-	return nl_talk(&r);
-}
-
-static int nl_addr_change(int type, const char *a)
-{
-	struct nlreq r;
-	struct ifaddrmsg *ifa = nl_new(&r, type,
-				       type == RTM_NEWADDR ? NLM_F_CREATE | NLM_F_REPLACE : 0,
-				       sizeof(*ifa));
-
-	ifa->ifa_family = AF_INET;
-	ifa->ifa_prefixlen = 24;
-	ifa->ifa_index = ifindex_a;
-	nl_addr(&r, IFA_LOCAL, a);
-	nl_addr(&r, IFA_ADDRESS, a);
-	return nl_talk(&r);
-}
-
-/* The tables of the rules: 100 mark, 101 uid, 102 port, 103 tos. */
-int net_change(int which)
-{
-	int i, err = 0;
-
-	switch (which) {
-	case N_FLUSH:
-		return pwrite(flush_fd[0], "1\n", 2, 0) == 2 ? 0 : -errno;
-	case N_HOST:
-		return nl_route(RTN_UNICAST, RT_TABLE_MAIN, NET "2", 32, NULL, 0);
-	case N_HOST_MTU:
-		return nl_route(RTN_UNICAST, RT_TABLE_MAIN, NET "2", 32, NULL, 1280);
-	case N_HOST_UNREACH:
-		return nl_route(RTN_UNREACHABLE, RT_TABLE_MAIN, NET "2", 32, NULL, 0);
-	case N_HOST_PROHIBIT:
-		return nl_route(RTN_PROHIBIT, RT_TABLE_MAIN, NET "2", 32, NULL, 0);
-	case N_HOST_DEL:
-		return nl_route_del(RT_TABLE_MAIN, NET "2", 32);
-	case N_ADDR:
-		return nl_addr_change(RTM_NEWADDR, NET "5");
-	case N_HOST_SRC:
-		err = nl_addr_change(RTM_NEWADDR, NET "5");
-		return err ?: nl_route(RTN_UNICAST, RT_TABLE_MAIN, NET "2", 32,
-				       NET "5", 0);
-	case N_ADDR_DEL:
-		return nl_addr_change(RTM_DELADDR, NET "5");
-	case N_RULE_MARK:
-		err = nl_route(RTN_UNREACHABLE, 100, NULL, 0, NULL, 0);
-		return err ?: nl_rule(RTM_NEWRULE, 100, 100, FRA_FWMARK, 1);
-	case N_RULE_UID:
-		err = nl_route(RTN_UNICAST, 101, NET "0", 24, NET "1", 1000);
-		return err ?: nl_rule(RTM_NEWRULE, 101, 101, FRA_UID_RANGE, 0);
-	case N_RULE_DPORT:
-		err = nl_route(RTN_PROHIBIT, 102, NULL, 0, NULL, 0);
-		return err ?: nl_rule(RTM_NEWRULE, 102, 102, FRA_DPORT_RANGE, 9);
-	case N_RULE_TOS:
-		err = nl_route(RTN_BLACKHOLE, 103, NULL, 0, NULL, 0);
-		return err ?: nl_rule(RTM_NEWRULE, 103, 103, 0, 0x10);
-	case N_RULES_DEL:
-		for (i = 100; i <= 103; i++)
-			err = nl_rule(RTM_DELRULE, i, 0, 0, 0) ?: err;
-		return err;
-	case N_MULTIPATH:
-		return nl_route_multipath();
-	}
-	return -EINVAL;
-}
-
-/* Undo every K_NET change, before a run of a sequence that has some. */
-void reset_net(void)
-{
-	int i;
-
-	for (i = 100; i <= 103; i++) {
-		nl_rule(RTM_DELRULE, i, 0, 0, 0);
-		nl_route_del(i, i == 101 ? NET "0" : NULL, i == 101 ? 24 : 0);
-	}
-	nl_route_del(RT_TABLE_MAIN, NET "2", 32);
-	nl_addr_change(RTM_DELADDR, NET "5");
-}
-
-/*
- * The IPv6 prefix route of veth-a (an address's, RTPROT_KERNEL), deleted
- * or added again: 0 or -errno.
- */
-static int nl_route6(int type, const char *dst)
-{
-	struct nlreq r;
-	struct rtmsg *rt = nl_new(&r, type, type == RTM_NEWROUTE ?
-				  NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*rt));
-	struct in6_addr a;
-
-	rt->rtm_family = AF_INET6;
-	rt->rtm_dst_len = 64;
-	rt->rtm_table = RT_TABLE_MAIN;
-	rt->rtm_protocol = RTPROT_KERNEL;
-	rt->rtm_scope = RT_SCOPE_UNIVERSE;
-	rt->rtm_type = RTN_UNICAST;
-	inet_pton(AF_INET6, dst, &a);
-	nl_attr(&r, RTA_DST, &a, sizeof(a));
-	nl_u32(&r, RTA_OIF, ifindex_a);
-	nl_u32(&r, RTA_PRIORITY, 256);
-	return nl_talk(&r);
-}
-
-/*
- * Delete veth-a's IPv6 neighbours that are not static: a send may look
- * one up for an address that has none (a neighbour solicitation then goes
- * out, counted, and the entry stays for the next run).
- */
-static void flush_neigh6(void)
-{
-	struct {
-		struct nlmsghdr nh;
-		struct ndmsg nd;
-	} req = {
-		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETNEIGH,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
-		.nd = { .ndm_family = AF_INET6 },
-	};
-	static union {
-		char b[65536];
-		struct nlmsghdr align;
-	} buf;
-	struct in6_addr dst[64];
-	int n = 0, done = 0, i;
-	struct nlreq r;
-	ssize_t len;
-
-	if (send(rtnl_fd, &req, sizeof(req), 0) != sizeof(req))
-		die("rtnetlink: %s", strerror(errno));
-	while (!done && (len = recv(rtnl_fd, buf.b, sizeof(buf), 0)) > 0) {
-		struct nlmsghdr *nh = &buf.align;
-
-		for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
-			struct ndmsg *nd = NLMSG_DATA(nh);
-			struct rtattr *a = (void *)((char *)nd + NLMSG_ALIGN(sizeof(*nd)));
-			int alen = nh->nlmsg_len - NLMSG_LENGTH(sizeof(*nd));
-
-			if (nh->nlmsg_type == NLMSG_DONE || nh->nlmsg_type == NLMSG_ERROR) {
-				done = 1;
-				break;
-			}
-			if (nh->nlmsg_type != RTM_NEWNEIGH || nd->ndm_ifindex != ifindex_a ||
-			    (nd->ndm_state & (NUD_PERMANENT | NUD_NOARP)))
-				continue;
-			for (; RTA_OK(a, alen); a = RTA_NEXT(a, alen))
-				if (a->rta_type == NDA_DST && n < ARRAY_SIZE(dst))
-					memcpy(&dst[n++], RTA_DATA(a), sizeof(dst[0]));
-		}
-	}
-	for (i = 0; i < n; i++) {
-		struct ndmsg *nd = nl_new(&r, RTM_DELNEIGH, 0, sizeof(*nd));
-
-		nd->ndm_family = AF_INET6;
-		nd->ndm_ifindex = ifindex_a;
-		nl_attr(&r, NDA_DST, &dst[i], sizeof(dst[i]));
-		nl_talk(&r);
-	}
-}
-
 /*
  * Forget what a run taught the routing code: before each run, once the
  * marker has shown that nothing of the run before is in flight.
@@ -642,9 +230,9 @@ int ipv6_learnt;
 void reset_routes(void)
 {
 	static const char *const pfx6[] = { NET6, "fe80::" };
-	int i, err = rtnl_route(RTM_DELROUTE, 0);
+	int i, err = nl_prefix_route(RTM_DELROUTE, AF_INET, NET "0");
 
-	if (err || (err = rtnl_route(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL)))
+	if (err || (err = nl_prefix_route(RTM_NEWROUTE, AF_INET, NET "0")))
 		die("replacing the route to " NET "0/24: %s", strerror(-err));
 	/*
 	 * IPv6 keeps what it learnt in exceptions of the route too
@@ -656,8 +244,8 @@ void reset_routes(void)
 	 */
 	if (ipv6_learnt) {
 		for (i = 0; i < ARRAY_SIZE(pfx6); i++)
-			if ((err = nl_route6(RTM_DELROUTE, pfx6[i])) ||
-			    (err = nl_route6(RTM_NEWROUTE, pfx6[i])))
+			if ((err = nl_prefix_route(RTM_DELROUTE, AF_INET6, pfx6[i])) ||
+			    (err = nl_prefix_route(RTM_NEWROUTE, AF_INET6, pfx6[i])))
 				die("replacing the route to %s/64: %s", pfx6[i],
 				    strerror(-err));
 		flush_neigh6();
