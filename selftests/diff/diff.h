@@ -201,7 +201,7 @@ int net_change(int which);
 /* Undo every K_NET change, before a run of a sequence that has some. */
 void reset_net(void);
 /* veth-a's prefix route, deleted or added again: 0 or -errno. */
-int nl_prefix_route(int type, int family, const char *pfx);
+int nl_prefix_route(int type, int af, const char *pfx);
 /* Delete veth-a's IPv6 neighbours that are not static. */
 void flush_neigh6(void);
 

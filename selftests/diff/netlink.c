@@ -83,22 +83,22 @@ static int nl_talk(struct nlreq *r)
 }
 
 /*
- * veth-a's prefix route of family (an address's, RTPROT_KERNEL, as the
+ * veth-a's prefix route of family af (an address's, RTPROT_KERNEL, as the
  * kernel adds it), pfx/24 or pfx/64, deleted or added again: 0 or -errno.
  */
-int nl_prefix_route(int type, int family, const char *pfx)
+int nl_prefix_route(int type, int af, const char *pfx)
 {
 	struct nlreq r;
 	struct rtmsg *rt = nl_new(&r, type, type == RTM_NEWROUTE ?
 				  NLM_F_CREATE | NLM_F_EXCL : 0, sizeof(*rt));
-	bool v6 = family == AF_INET6;
+	bool v6 = af == AF_INET6;
 	struct in6_addr a;
 
-	*rt = (struct rtmsg){ .rtm_family = family, .rtm_dst_len = v6 ? 64 : 24,
+	*rt = (struct rtmsg){ .rtm_family = af, .rtm_dst_len = v6 ? 64 : 24,
 			      .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_KERNEL,
 			      .rtm_scope = v6 ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
 			      .rtm_type = RTN_UNICAST };
-	inet_pton(family, pfx, &a);
+	inet_pton(af, pfx, &a);
 	nl_attr(&r, RTA_DST, &a, v6 ? sizeof(a) : 4);
 	if (!v6)
 		nl_addr(&r, RTA_PREFSRC, NET "1");
