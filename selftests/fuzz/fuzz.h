@@ -29,6 +29,7 @@ struct fuzz_cfg {
 	int proto, ops, fail;
 	bool inet6;		/* the module has IPv6 sockets */
 };
+
 extern struct fuzz_cfg cfg;
 
 /* What the parent watches: the sequence running and the totals. */
@@ -41,6 +42,7 @@ struct shared {
 	_Atomic int failed;
 	char why[200];
 };
+
 extern struct shared *sh;
 
 /* What the sends send. */
