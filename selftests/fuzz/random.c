@@ -141,6 +141,8 @@ static void rand_addr6(struct rng *r, struct sockaddr_in6 *sin6, socklen_t *len)
  */
 void rand_name(struct rng *r, struct sockaddr_storage *ss, socklen_t *len)
 {
+	/* a length past the family's sockaddr reads zeroes, not the stack */
+	memset(ss, 0, sizeof(*ss));
 	if (atomic_load(&cur_family) == AF_INET6 && rng_chance(r, 90))
 		rand_addr6(r, (struct sockaddr_in6 *)ss, len);
 	else
