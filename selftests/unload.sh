@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Unloading the module: refused while an altudp socket is open (the module
-# stays), allowed once it is closed, and loading it again works.  Then
+# stays), an AF_INET6 one in a BPF sockmap beside it, allowed once they
+# are closed, and loading it again works.  Then
 # 100 rounds of socket -> send -> close -> unload -> load, an AF_INET6
 # socket closed with a datagram pending in each, after which no socket is
 # left behind (/proc/net/sockstat UDP inuse, the ALTUDP and ALTUDPv6 lines
@@ -33,33 +34,42 @@ refcnt_zero() {
 	return 1
 }
 
+libdir=$(cd "$(dirname "$0")/lib" && pwd)
 coproc HOLD { in_a python3 -c "
-import socket, sys
+import os, socket, sys
+sys.path.insert(0, '$libdir')
+from bpf import MAP_SOCKMAP, map_create, map_update
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, $proto)
 s.sendto(b'held', ('$ADDR_B', 9000))
+s6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM, $proto)
+s6.bind(('::1', 0))
+m = map_create(MAP_SOCKMAP)
+map_update(m, 0, s6)
 print('open', flush=True)
 sys.stdin.readline()
 s.close()
+s6.close()
+os.close(m)
 print('closed', flush=True)
 "; }
 read -r -t 30 state <&"${HOLD[0]}"
 if [ "$state" != open ]; then
-	tap_fail "an altudp socket opens in $NS_A" "helper said '$state'"
+	tap_fail "altudp sockets open in $NS_A, one in a sockmap" "helper said '$state'"
 	tap_end
 fi
 if out=$(rmmod altudp 2>&1); then
-	tap_fail "rmmod refused while an altudp socket is open" "rmmod succeeded"
+	tap_fail "rmmod refused while altudp sockets are open" "rmmod succeeded"
 	insmod "$ALTUDP_KO" protocol="$proto"
 else
-	tap_check "rmmod refused while an altudp socket is open ($out); still loaded" altudp_loaded
+	tap_check "rmmod refused while altudp sockets are open ($out); still loaded" altudp_loaded
 fi
 echo >&"${HOLD[1]}"
 read -r -t 30 state <&"${HOLD[0]}"
 wait "$HOLD_PID" 2>/dev/null
 if refcnt_zero && rmmod altudp; then
-	tap_check "rmmod succeeds once the socket is closed" bash -c '! [ -d /sys/module/altudp ]'
+	tap_check "rmmod succeeds once the sockets are closed" bash -c '! [ -d /sys/module/altudp ]'
 else
-	tap_fail "rmmod succeeds once the socket is closed" "refcnt $(cat /sys/module/altudp/refcnt)"
+	tap_fail "rmmod succeeds once the sockets are closed" "refcnt $(cat /sys/module/altudp/refcnt)"
 fi
 tap_check "insmod again" insmod "$ALTUDP_KO" protocol="$proto"
 

@@ -179,6 +179,21 @@ int altudp_ip6_send_skb(struct sk_buff *skb);
 void altudp_ipv6_local_error(struct sock *sk, int err, struct flowi6 *fl6,
 			     u32 info);
 
+/* main.c */
+#ifdef CONFIG_BPF_SYSCALL
+struct sk_psock;
+int altudp_bpf_replace_proto(struct sock *sk, struct sk_psock *psock,
+			     bool restore, struct proto *bpf_prot);
+int altudp_bpf_build_proto(struct proto *bpf_prot, const struct proto *prot,
+			   int family);
+#else
+static inline int altudp_bpf_build_proto(struct proto *bpf_prot,
+					 const struct proto *prot, int family)
+{
+	return 0;
+}
+#endif
+
 /* main6.c */
 int altudp6_init(int protocol, struct proto *prot4);
 void altudp6_exit(void);

@@ -57,6 +57,8 @@ MODULE_PARM_DESC(protocol, "socket() protocol number of altudp sockets (default 
 		 __stringify(IPPROTO_ALTUDP) ")");
 
 static struct proto altudp_prot;
+/* altudp_prot for a socket in a BPF socket map */
+static struct proto altudp_bpf_prot;
 
 /*
  * The socket is UDP everywhere but in its transmit path.  inet_create()
@@ -159,29 +161,32 @@ static int altudp_sendpage(struct sock *sk, struct page *page, int offset,
 /*
  * A socket in a BPF socket map (SOCKMAP, SOCKHASH) reads through its
  * psock: the map's insert swaps its proto for one whose receive side is
- * the psock's.  The kernel's (udp_bpf.c) is a copy of udp_prot, with the
- * kernel's transmit path; an altudp socket gets altudp_bpf_prot instead,
- * the module's proto with that receive side.
+ * the psock's.  The kernel's (udp_bpf.c) is a copy of udp_prot or
+ * udpv6_prot, with the kernel's transmit path; an altudp socket gets
+ * altudp_bpf_prot (main6.c: altudp6_bpf_prot) instead, the module's proto
+ * with that receive side.
  */
-static struct proto altudp_bpf_prot;
 
 /*
- * udp_bpf_rebuild_protos(): the four members it sets, taken from the
- * kernel's proto, which altudp_bpf_build_proto() reads.
+ * udp_bpf_rebuild_protos(): the members it sets (close, recvmsg,
+ * sock_is_readable, and ioctl since 6.5; 6.1's ioctl is the base's), taken
+ * from the kernel's proto, which altudp_bpf_build_proto() reads, onto a
+ * copy of the module's.
  */
 static void altudp_bpf_rebuild_protos(struct proto *prot,
+				      const struct proto *altudp,
 				      const struct proto *base)
 {
-	*prot			= altudp_prot;
+	*prot			= *altudp;
 	prot->close		= base->close;
 	prot->recvmsg		= base->recvmsg;
 	prot->sock_is_readable	= base->sock_is_readable;
 	prot->ioctl		= base->ioctl;
 }
 
-/* udp_bpf_update_proto(), IPv4 only, with the module's proto. */
-static int altudp_bpf_update_proto(struct sock *sk, struct sk_psock *psock,
-				   bool restore)
+/* udp_bpf_update_proto(), with the module's proto for maps of one family */
+int altudp_bpf_replace_proto(struct sock *sk, struct sk_psock *psock,
+			     bool restore, struct proto *bpf_prot)
 {
 	if (restore) {
 		WRITE_ONCE(sk->sk_write_space, psock->saved_write_space);
@@ -189,24 +194,33 @@ static int altudp_bpf_update_proto(struct sock *sk, struct sk_psock *psock,
 		return 0;
 	}
 
-	sock_replace_proto(sk, &altudp_bpf_prot);
+	sock_replace_proto(sk, bpf_prot);
 	return 0;
 }
 
+static int altudp_bpf_update_proto(struct sock *sk, struct sk_psock *psock,
+				   bool restore)
+{
+	return altudp_bpf_replace_proto(sk, psock, restore, &altudp_bpf_prot);
+}
+
 /*
- * The kernel's socket map proto for IPv4 UDP is static in udp_bpf.c, and
- * so are its recvmsg and ioctl: a private UDP socket goes through what a
- * map insert does to it (a psock, then udp_prot.psock_update_sk_prot()),
- * the proto it then has is copied, and dropping the psock puts udp_prot
- * back.  No other code can reach that socket.
+ * The kernel's socket map protos for UDP are static in udp_bpf.c, and so
+ * are their recvmsg and ioctl: a private kernel UDP socket of the family
+ * goes through what a map insert does to it (a psock, then its proto's
+ * psock_update_sk_prot()), the proto it then has is copied, and dropping
+ * the psock puts the kernel's UDP proto back.  No other code can reach
+ * that socket.  prot must be complete and registered: the copy keeps its
+ * members, and its inuse_idx counts the socket in its own protocol.
  */
-static int altudp_bpf_build_proto(void)
+int altudp_bpf_build_proto(struct proto *bpf_prot, const struct proto *prot,
+			   int family)
 {
 	struct sk_psock *psock;
 	struct socket *sock;
 	int err;
 
-	err = sock_create_kern(&init_net, PF_INET, SOCK_DGRAM, IPPROTO_UDP,
+	err = sock_create_kern(&init_net, family, SOCK_DGRAM, IPPROTO_UDP,
 			       &sock);
 	if (err)
 		return err;
@@ -216,20 +230,15 @@ static int altudp_bpf_build_proto(void)
 		err = PTR_ERR(psock);
 		goto out;
 	}
-	psock->psock_update_sk_prot = udp_prot.psock_update_sk_prot;
+	psock->psock_update_sk_prot = sock->sk->sk_prot->psock_update_sk_prot;
 	err = psock->psock_update_sk_prot(sock->sk, psock, false);
 	if (!err)
-		altudp_bpf_rebuild_protos(&altudp_bpf_prot,
+		altudp_bpf_rebuild_protos(bpf_prot, prot,
 					  READ_ONCE(sock->sk->sk_prot));
 	sk_psock_put(sock->sk, psock);
 out:
 	sock_release(sock);
 	return err;
-}
-#else
-static int altudp_bpf_build_proto(void)
-{
-	return 0;
 }
 #endif
 
@@ -260,11 +269,6 @@ static int __init altudp_init(void)
 	altudp_prot.psock_update_sk_prot = altudp_bpf_update_proto;
 #endif
 
-	/* After altudp_prot is complete: the socket map's copy is of it. */
-	err = altudp_bpf_build_proto();
-	if (err)
-		return err;
-
 	err = altudp_stats_init();
 	if (err)
 		return err;
@@ -272,6 +276,11 @@ static int __init altudp_init(void)
 	err = proto_register(&altudp_prot, 1);
 	if (err)
 		goto err_stats;
+
+	/* altudp_prot complete and registered: the socket map's copy of it */
+	err = altudp_bpf_build_proto(&altudp_bpf_prot, &altudp_prot, PF_INET);
+	if (err)
+		goto err_proto;
 
 	err = altudp6_init(protocol, &altudp_prot);
 	if (err)

@@ -10,11 +10,13 @@
  * sends is replaced, as for IPv4: sendmsg, the UDP_CORK push of
  * setsockopt and splice_eof.  IPV6_ADDRFORM, which makes the socket an
  * IPv4 one, gives it the module's IPv4 proto, not the kernel's udp_prot.
+ * In a BPF socket map it has altudp6_bpf_prot, as main.c's IPv4 socket.
  */
 
 #include <linux/in6.h>
 #include <linux/ipv6.h>
 #include <linux/net.h>
+#include <linux/skmsg.h>
 #include <linux/udp.h>
 #include <net/ipv6.h>
 #include <net/protocol.h>
@@ -24,6 +26,8 @@
 #include "altudp.h"
 
 static struct proto altudp6_prot;
+/* altudp6_prot for a socket in a BPF socket map */
+static struct proto altudp6_bpf_prot;
 /* The kernel's udpv6_prot, and the IPv4 proto ADDRFORM switches to */
 static const struct proto *altudp_udpv6_prot;
 static struct proto *altudp6_prot4;
@@ -51,6 +55,49 @@ static void altudp6_destroy_sock(struct sock *sk)
 	altudp_udpv6_prot->destroy(sk);
 }
 
+#ifdef CONFIG_BPF_SYSCALL
+/* udp_bpf_update_proto() for AF_INET6 sockets, with the module's proto */
+static int altudp6_bpf_update_proto(struct sock *sk, struct sk_psock *psock,
+				    bool restore)
+{
+	return altudp_bpf_replace_proto(sk, psock, restore, &altudp6_bpf_prot);
+}
+
+/*
+ * The kernel's IPV6_ADDRFORM gives a socket in a socket map udp_prot too,
+ * leaving a psock whose proto to restore is the IPv6 one: its reads no
+ * longer go through the psock, nor its close through sock_map_close(),
+ * and a delete puts the IPv6 proto back on an IPv4 socket.  An altudp
+ * socket is made what an IPv4 one in the map is: the psock restores the
+ * module's IPv4 proto, which is swapped for its map proto as an insert
+ * does.  sk_callback_lock orders this with the psock's drop.
+ */
+static void altudp6_addrform_proto(struct sock *sk)
+{
+	struct sk_psock *psock;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	rcu_read_lock();
+	psock = sk_psock(sk);
+	if (psock) {
+		psock->sk_proto = altudp6_prot4;
+		psock->psock_update_sk_prot = altudp6_prot4->psock_update_sk_prot;
+		psock->psock_update_sk_prot(sk, psock, false);
+	} else {
+		/* Paired with READ_ONCE(sk->sk_prot) in inet_dgram_ops */
+		WRITE_ONCE(sk->sk_prot, altudp6_prot4);
+	}
+	rcu_read_unlock();
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+#else
+static void altudp6_addrform_proto(struct sock *sk)
+{
+	/* Paired with READ_ONCE(sk->sk_prot) in inet_dgram_ops */
+	WRITE_ONCE(sk->sk_prot, altudp6_prot4);
+}
+#endif
+
 /*
  * IPV6_ADDRFORM to PF_INET: do_ipv6_setsockopt() checks the socket
  * (EINVAL, EBUSY with a pending IPv6 datagram, ENOTCONN, EADDRNOTAVAIL),
@@ -72,8 +119,7 @@ static int altudp6_addrform(struct sock *sk, int level, int optname,
 	lock_sock(sk);
 	sock_prot_inuse_add(sock_net(sk), &udp_prot, -1);
 	sock_prot_inuse_add(sock_net(sk), altudp6_prot4, 1);
-	/* Paired with READ_ONCE(sk->sk_prot) in inet_dgram_ops */
-	WRITE_ONCE(sk->sk_prot, altudp6_prot4);
+	altudp6_addrform_proto(sk);
 	release_sock(sk);
 	return 0;
 }
@@ -159,25 +205,29 @@ int altudp6_init(int protocol, struct proto *prot4)
 	altudp6_prot.sendmsg	= altudp_udpv6_sendmsg;
 	altudp6_prot.splice_eof	= altudp6_splice_eof;
 #ifdef CONFIG_BPF_SYSCALL
-	/*
-	 * A BPF socket map would give the socket the kernel's UDPv6 proto
-	 * for maps, with its udpv6_sendmsg(): an insert is refused instead.
-	 */
-	altudp6_prot.psock_update_sk_prot = NULL;
+	altudp6_prot.psock_update_sk_prot = altudp6_bpf_update_proto;
 #endif
 
 	err = proto_register(&altudp6_prot, 1);
 	if (err)
 		return err;
 
+	/* altudp6_prot complete and registered: the socket map's copy of it */
+	err = altudp_bpf_build_proto(&altudp6_bpf_prot, &altudp6_prot,
+				     PF_INET6);
+	if (err)
+		goto err_proto;
+
 	altudp6_protosw.protocol = protocol;
 	err = inet6_register_protosw(&altudp6_protosw);
-	if (err) {
-		proto_unregister(&altudp6_prot);
-		return err;
-	}
+	if (err)
+		goto err_proto;
 	altudp6_registered = true;
 	return 0;
+
+err_proto:
+	proto_unregister(&altudp6_prot);
+	return err;
 }
 
 void altudp6_exit(void)

@@ -15,6 +15,7 @@ an altudp socket and compare what they saw.
     snmp(ns), altudp_stats(ns) counters of /proc/net/snmp (with /proc/net/snmp6's
                                as "Ip6", "Udp6", ...), /proc/net/altudp
     sock_counts(ns)            sockstat's UDP inuse, /proc/net/protocols' ALTUDP sockets
+                               (ipv6=True: UDP6 and ALTUDPv6 too)
     Capture(ns, ifname)        IPv4 (or IPv6) frames seen on an interface (AF_PACKET)
     mask_ip(pkt)               an IPv4 packet with IP ID and checksum zeroed,
                                an IPv6 one with its fragment headers' id zeroed
@@ -238,15 +239,20 @@ def altudp_stats(ns):
     return net_counters(ns, "altudp")
 
 
-def sock_counts(ns):
+def sock_counts(ns, ipv6=False):
     """sockstat's "UDP: inuse" and the sockets of /proc/net/protocols'
-    ALTUDP line (None without the module)."""
-    udp = [l.split() for l in net_file(ns, "sockstat").splitlines()
-           if l.startswith("UDP:")][0]
-    alt = [l.split() for l in net_file(ns, "protocols").splitlines()
-           if l.startswith("ALTUDP ")]
-    return {"UDP inuse": int(udp[udp.index("inuse") + 1]),
-            "ALTUDP sockets": int(alt[0][2]) if alt else None}
+    ALTUDP line (None without the module); with ipv6, sockstat6's "UDP6:
+    inuse" and the ALTUDPv6 line's too."""
+    want = [("sockstat", "UDP:", "UDP inuse"), ("sockstat6", "UDP6:", "UDP6 inuse")]
+    out = {}
+    for name, head, key in want[:2 if ipv6 else 1]:
+        row = [l.split() for l in net_file(ns, name).splitlines() if l.startswith(head)][0]
+        out[key] = int(row[row.index("inuse") + 1])
+    protocols = net_file(ns, "protocols").splitlines()
+    for name in ("ALTUDP", "ALTUDPv6")[:2 if ipv6 else 1]:
+        alt = [l.split() for l in protocols if l.startswith(name + " ")]
+        out[name + " sockets"] = int(alt[0][2]) if alt else None
+    return out
 
 
 class Capture:
