@@ -973,7 +973,7 @@ struct sk_buff *altudp_ip6_make_skb(struct sock *sk, altudp_getfrag_t getfrag,
 		return ERR_PTR(err);
 	}
 	/* 6.1 fills in the socket's IPV6_DONTFRAG here */
-	altudp_ipc6_dontfrag(ipc6, inet6_sk(sk));
+	altudp_ipc6_dontfrag(ipc6, sk);
 
 	err = __altudp_ip6_append_data(sk, &queue, cork, v6_cork,
 				       &current->task_frag, getfrag, from,

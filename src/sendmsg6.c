@@ -513,7 +513,7 @@ back_from_confirm:
 do_append_data:
 	ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CORKEDSENDS);
 	/* 6.1 takes the socket's IPV6_DONTFRAG here */
-	altudp_ipc6_dontfrag(&ipc6, np);
+	altudp_ipc6_dontfrag(&ipc6, sk);
 	up->len += ulen;
 	err = altudp_ip6_append_data(sk, getfrag, msg, ulen,
 				     sizeof(struct udphdr), &ipc6, fl6,
