@@ -97,6 +97,20 @@ void altudp_sock_init(struct sock *sk);
 #define ALTUDP_SK_INC_STATS(sk, field) ALTUDP_SK_ADD_STATS(sk, field, 1)
 
 /*
+ * A datagram sent: both counters through one load of the pointer, which
+ * the compiler would reload after the first this_cpu_add() (an asm that
+ * writes memory).  datalen is never negative: no sign extension.
+ */
+static inline void altudp_sk_count_sent(const struct sock *sk,
+					unsigned int datalen)
+{
+	struct altudp_mib __percpu *mib = altudp_sk(sk)->mib;
+
+	this_cpu_inc(mib->mibs[ALTUDP_MIB_OUTDATAGRAMS]);
+	this_cpu_add(mib->mibs[ALTUDP_MIB_OUTBYTES], datalen);
+}
+
+/*
  * ip_route_output_flow(net, fl4, sk) for udp_sendmsg()'s unconnected
  * sends: a held route (the caller releases it) or an ERR_PTR(), and fl4
  * as the lookup leaves it; *hit tells whether it came from the route

@@ -307,7 +307,7 @@ emsgsize:
 			} else {
 				uarg_to_msgzc(uarg)->zerocopy = 0;
 				skb_zcopy_set(skb, uarg, &extra_uref);
-				ALTUDP_INC_STATS(net, ALTUDP_MIB_ZEROCOPYCOPIED);
+				ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_ZEROCOPYCOPIED);
 			}
 		}
 	} else if ((flags & MSG_SPLICE_PAGES) && length) {
@@ -320,7 +320,7 @@ emsgsize:
 			flags &= ~MSG_SPLICE_PAGES;
 	}
 	if (zc)
-		ALTUDP_INC_STATS(net, ALTUDP_MIB_ZEROCOPYSENDS);
+		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_ZEROCOPYSENDS);
 
 	if (cork->tx_flags & SKBTX_ANY_TSTAMP &&
 	    READ_ONCE(sk->sk_tsflags) & SOF_TIMESTAMPING_OPT_ID) {
@@ -470,12 +470,12 @@ alloc_new_skb:
 							  skb->csum);
 				data += fraggap;
 				pskb_trim_unique(skb_prev, maxfraglen);
-				ALTUDP_INC_STATS(net, ALTUDP_MIB_FRAGGAPS);
+				ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_FRAGGAPS);
 			}
 			trace_altudp_append_alloc(sk, datalen, fraglen,
 						  alloclen, pagedlen, fraggap,
 						  copy, csummode, zc);
-			ALTUDP_INC_STATS(net, ALTUDP_MIB_FRAGMENTS);
+			ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_FRAGMENTS);
 			if (copy > 0 &&
 			    INDIRECT_CALL_1(getfrag, ip_generic_getfrag,
 					    from, data + transhdrlen, offset,
@@ -530,7 +530,7 @@ alloc_new_skb:
 				err = -EFAULT;
 				goto error;
 			}
-			ALTUDP_INC_STATS(net, ALTUDP_MIB_LINEARCOPIES);
+			ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_LINEARCOPIES);
 			trace_altudp_append_copy(skb, ALTUDP_COPY_LINEAR, copy);
 		} else if (flags & MSG_SPLICE_PAGES) {
 			struct msghdr *msg = from;
@@ -566,7 +566,7 @@ alloc_new_skb:
 						     pfrag->offset, 0);
 				skb_shinfo(skb)->nr_frags = ++i;
 				get_page(pfrag->page);
-				ALTUDP_INC_STATS(net, ALTUDP_MIB_SGFRAGS);
+				ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_SGFRAGS);
 			}
 			copy = min_t(int, copy, pfrag->size - pfrag->offset);
 			if (INDIRECT_CALL_1(getfrag, ip_generic_getfrag,
@@ -973,7 +973,7 @@ struct sk_buff *altudp_ip6_make_skb(struct sock *sk, altudp_getfrag_t getfrag,
 		return ERR_PTR(err);
 	}
 	/* 6.1 fills in the socket's IPV6_DONTFRAG here */
-	altudp_ipc6_dontfrag(ipc6, inet6_sk(sk));
+	altudp_ipc6_dontfrag(ipc6, sk);
 
 	err = __altudp_ip6_append_data(sk, &queue, cork, v6_cork,
 				       &current->task_frag, getfrag, from,

@@ -155,8 +155,7 @@ send:
 		}
 	} else {
 		altudp_udp_inc_stats(net, UDP_MIB_OUTDATAGRAMS);
-		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_OUTDATAGRAMS);
-		ALTUDP_SK_ADD_STATS(sk, ALTUDP_MIB_OUTBYTES, datalen);
+		altudp_sk_count_sent(sk, datalen);
 	}
 	return err;
 

@@ -234,8 +234,9 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 
 		fl4 = &fl4_stack;
 
+		/* IPPROTO_UDP as in 7.2: sk_protocol is always UDP here */
 		flowi4_init_output(fl4, ipc.oif, ipc.sockc.mark, tos, scope,
-				   sk->sk_protocol, flow_flags, faddr, saddr,
+				   IPPROTO_UDP, flow_flags, faddr, saddr,
 				   dport, inet->inet_sport, sk_uid(sk));
 
 		security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));

@@ -152,8 +152,7 @@ send:
 		}
 	} else {
 		altudp_udp6_inc_stats(net, UDP_MIB_OUTDATAGRAMS);
-		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_OUTDATAGRAMS);
-		ALTUDP_SK_ADD_STATS(sk, ALTUDP_MIB_OUTBYTES, datalen);
+		altudp_sk_count_sent(sk, datalen);
 	}
 	return err;
 }
@@ -417,7 +416,8 @@ do_udp_sendmsg:
 	opt = ipv6_fixup_options(&opt_space, opt);
 	ipc6.opt = opt;
 
-	fl6->flowi6_proto = sk->sk_protocol;
+	/* 7.2's constant: an altudp socket's sk_protocol is always UDP */
+	fl6->flowi6_proto = IPPROTO_UDP;
 	fl6->flowi6_mark = ipc6.sockc.mark;
 	fl6->daddr = *daddr;
 	if (ipv6_addr_any(&fl6->saddr) && !ipv6_addr_any(&np->saddr))
@@ -513,7 +513,7 @@ back_from_confirm:
 do_append_data:
 	ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CORKEDSENDS);
 	/* 6.1 takes the socket's IPV6_DONTFRAG here */
-	altudp_ipc6_dontfrag(&ipc6, np);
+	altudp_ipc6_dontfrag(&ipc6, sk);
 	up->len += ulen;
 	err = altudp_ip6_append_data(sk, getfrag, msg, ulen,
 				     sizeof(struct udphdr), &ipc6, fl6,

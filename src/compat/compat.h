@@ -347,6 +347,8 @@ static inline void altudp_local_out_count(struct net *net)
  * IPV6_TCLASS and IPV6_DONTFRAG: 6.12's ipcm6_init_sk() takes them from
  * the socket up front and the cork keeps dontfrag; 6.1 starts from -1,
  * fills them in udpv6_sendmsg() and reads dontfrag from each call's cookie.
+ * altudp_ipc6_dontfrag() takes the socket: since 6.12 it does nothing, and
+ * an inet6_sk() in its arguments would still cost sk_fullsock()'s test.
  */
 #ifdef COMPAT_HAVE_V6_CORK_DONTFRAG
 static inline void altudp_ipcm6_init_sk(struct ipcm6_cookie *ipc6,
@@ -365,7 +367,7 @@ static inline void altudp_ipc6_tclass(struct ipcm6_cookie *ipc6,
 }
 
 static inline void altudp_ipc6_dontfrag(struct ipcm6_cookie *ipc6,
-					const struct ipv6_pinfo *np)
+					const struct sock *sk)
 {
 }
 
@@ -397,10 +399,10 @@ static inline void altudp_ipc6_tclass(struct ipcm6_cookie *ipc6,
 }
 
 static inline void altudp_ipc6_dontfrag(struct ipcm6_cookie *ipc6,
-					const struct ipv6_pinfo *np)
+					const struct sock *sk)
 {
 	if (ipc6->dontfrag < 0)
-		ipc6->dontfrag = np->dontfrag;
+		ipc6->dontfrag = inet6_sk(sk)->dontfrag;
 }
 
 static inline void altudp_v6_cork_set_dontfrag(struct inet6_cork *v6_cork,
