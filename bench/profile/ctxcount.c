@@ -41,6 +41,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 struct block {
 	u64 vaddr;
 	size_t n;
+	int sets;		/* the context it opens or closes, or -1 */
 	u64 count[MAX_ENTRIES + 1];
 	u64 insn[];
 };
@@ -56,14 +57,9 @@ static const char *out = "ctxcount.txt";
 static void exec_cb(unsigned int vcpu, void *udata)
 {
 	struct block *b = udata;
-	int i;
 
-	for (i = 0; i < nentry; i++)
-		if (b->vaddr == entry[i])
-			ctx = i + 1;
-	for (i = 0; i < ncloser; i++)
-		if (b->vaddr == closer[i])
-			ctx = 0;
+	if (b->sets >= 0)
+		ctx = b->sets;
 	b->count[ctx]++;
 }
 
@@ -72,11 +68,19 @@ static struct block *block_new(struct qemu_plugin_tb *tb, u64 v,
 {
 	struct block *b = calloc(1, sizeof(*b) + n * sizeof(b->insn[0]));
 	size_t i;
+	int k;
 
 	if (!b)
 		return NULL;
 	b->vaddr = v;
 	b->n = n;
+	b->sets = -1;
+	for (k = 0; k < nentry; k++)
+		if (v == entry[k])
+			b->sets = k + 1;
+	for (k = 0; k < ncloser; k++)
+		if (v == closer[k])
+			b->sets = 0;
 	for (i = 0; i < n; i++)
 		b->insn[i] = qemu_plugin_insn_vaddr(qemu_plugin_tb_get_insn(tb, i));
 	return b;
