@@ -175,5 +175,8 @@ demo: deps
 bench: deps
 	@bench/run
 
+bench-profile: deps
+	@bench/run --profile
+
 .PHONY: all kdir module clean tools install modprobe-conf dkms-install dkms-check deb kos \
-	sparse style deps drift check check-long check-debug coverage debug-kernel demo bench fuzz difftest
+	sparse style deps drift check check-long check-debug coverage debug-kernel demo bench bench-profile fuzz difftest

@@ -20,7 +20,7 @@
 . "$(dirname "$0")/../lib/lib.sh"
 
 # Make targets that need packages only, from the README.
-pkg_targets=(check demo bench deps debug-kernel check-debug kos sparse style dkms-check deb drift)
+pkg_targets=(check demo bench bench-profile deps debug-kernel check-debug kos sparse style dkms-check deb drift)
 
 [ "$(id -u)" = 0 ] || skip_all "needs root for a mount namespace"
 command -v unshare >/dev/null || skip_all "unshare not installed"
