@@ -6,7 +6,8 @@
  *   scenarios.c  the hand-written sequences
  *   random.c     the seeded random ones
  *   setup.c      the two namespaces and the device, reset before a run
- *   netlink.c    the routes, rules and addresses changed over rtnetlink
+ *   netlink.c    the routes, rules, addresses and VRF changed over rtnetlink
+ *   bpf.c        the runner's cgroup and its BPF_CGROUP_UDP4_SENDMSG programs
  *   capture.c    the peer's frames and the error queue, into the record
  *   run.c        one run of a sequence on one socket: its record
  *   record.c     the record as text, and two of them compared

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The sender's routes, rules, addresses and neighbours over rtnetlink:
+ * The sender's routes, rules, addresses, neighbours and VRF over rtnetlink:
  * the changes of K_NET and their undoing, and the prefix routes and
  * neighbours that reset_routes() (setup.c) replaces and flushes.
  */
