@@ -7,9 +7,10 @@
 # queue and the snmp counters must be equal (selftests/diff/altudp_diff.c).
 #
 # Then route-change sequences: an unconnected socket sending mostly to one
-# destination while routes, rules, addresses and the MTU change between
-# sends (the route cache of src/rcache.c must never keep a route a lookup
-# would no longer give).
+# destination while routes, rules, addresses, the MTU, the VRF of the
+# device, the socket's bound device and cgroup BPF_CGROUP_UDP4_SENDMSG
+# programs change between sends (the route cache of src/rcache.c must
+# never keep a route a lookup would no longer give).
 #
 # Then, where the module has IPv6 sockets, random sequences on AF_INET6
 # sockets: to v4-mapped destinations (--inet6), and to IPv6, v4-mapped or

@@ -6,7 +6,8 @@
  *   scenarios.c  the hand-written sequences
  *   random.c     the seeded random ones
  *   setup.c      the two namespaces and the device, reset before a run
- *   netlink.c    the routes, rules and addresses changed over rtnetlink
+ *   netlink.c    the routes, rules, addresses and VRF changed over rtnetlink
+ *   bpf.c        the runner's cgroup and its BPF_CGROUP_UDP4_SENDMSG programs
  *   capture.c    the peer's frames and the error queue, into the record
  *   run.c        one run of a sequence on one socket: its record
  *   record.c     the record as text, and two of them compared
@@ -28,6 +29,10 @@
 #define NET6		"fd00:99:6::"
 #define IF_A		"veth-a"
 #define IF_B		"veth-b"
+#define IF_VRF		"vrf-a"	/* the VRF that veth-a may be enslaved to */
+#define VRF_TABLE	110
+#define ALT		"10.99.7.2"	/* the peer's address behind a gateway */
+#define ALT_NET		"10.99.7.0"
 #define MAC_A		"02:00:00:00:06:01"
 #define MAC_B		"02:00:00:00:06:02"
 #define MAC_OTHER	"02:00:00:00:06:03"
@@ -50,10 +55,16 @@
 enum kind { K_SEND, K_SPLICE, K_SETOPT, K_GETOPT, K_CONNECT, K_DISCONNECT,
 	    K_MTU, K_FEATURE, K_REOPEN, K_NET };
 
-/* K_NET: a change of the sender's routes, rules or addresses (netlink.c). */
+/*
+ * K_NET: a change of the sender's routes, rules or addresses, veth-a's
+ * VRF or the cgroup's BPF programs (netlink.c).  NNET_ROUTE are the
+ * first kinds, those of the route sequences before the VRF and BPF ones.
+ */
 enum { N_FLUSH, N_HOST, N_HOST_MTU, N_HOST_UNREACH, N_HOST_PROHIBIT,
        N_HOST_DEL, N_ADDR, N_HOST_SRC, N_ADDR_DEL, N_RULE_MARK, N_RULE_UID,
-       N_RULE_DPORT, N_RULE_TOS, N_RULES_DEL, N_MULTIPATH, NNET };
+       N_RULE_DPORT, N_RULE_TOS, N_RULES_DEL, N_MULTIPATH, NNET_ROUTE,
+       N_VRF_ENSLAVE = NNET_ROUTE, N_VRF_RELEASE, N_BPF_REWRITE,
+       N_BPF_REFUSE, N_BPF_DETACH, NNET };
 extern const char *const net_name[NNET];
 
 /*
@@ -177,7 +188,7 @@ extern const char *const feat_name[NFEAT];
 extern int feat_init[NFEAT];
 
 extern char ns_a[64], ns_b[64];
-extern int ifindex_a, ifindex_lo;
+extern int ifindex_a, ifindex_lo, ifindex_vrf;
 extern int cap_fd, lis_fd, lis6_fd, mark_fd;
 /* net.ipv4.route.flush of the sender's namespace and the peer's. */
 extern int flush_fd[2];
@@ -198,12 +209,24 @@ void reset_routes(void);
 /* NETLINK_ROUTE in the sender's namespace, opened by setup(). */
 extern int rtnl_fd;
 int net_change(int which);
-/* Undo every K_NET change, before a run of a sequence that has some. */
+/* Undo every K_NET change, before a run of a sequence that has some or
+ * after one that made some.
+ */
+extern int net_changed;
 void reset_net(void);
 /* veth-a's prefix route, deleted or added again: 0 or -errno. */
 int nl_prefix_route(int type, int af, const char *pfx);
 /* Delete veth-a's IPv6 neighbours that are not static. */
 void flush_neigh6(void);
+
+/* --------------------------------------------------------------- bpf.c */
+
+/* The runner in a cgroup of its own, the programs loaded: 0 or -errno. */
+int cgroup_setup(void);
+void cgroup_cleanup(void);
+/* Attach prog (N_BPF_REWRITE or N_BPF_REFUSE), or detach both. */
+int bpf_attach(int which);
+int bpf_detach_all(void);
 
 /* ------------------------------------------------------------ capture.c */
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The sender's routes, rules, addresses and neighbours over rtnetlink:
+ * The sender's routes, rules, addresses, neighbours and VRF over rtnetlink:
  * the changes of K_NET and their undoing, and the prefix routes and
  * neighbours that reset_routes() (setup.c) replaces and flushes.
  */
@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <linux/fib_rules.h>
+#include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
@@ -27,6 +28,7 @@ struct nlreq {
 		struct fib_rule_hdr fr;
 		struct ifaddrmsg ifa;
 		struct ndmsg nd;
+		struct ifinfomsg ifi;
 	};
 	char attrs[256];
 };
@@ -172,6 +174,13 @@ void flush_neigh6(void)
  * address of veth-a, with static neighbours both ways.  The marker's
  * own route is in table 99, before every rule they add: they never
  * change where it goes.
+ *
+ * veth-a enslaved to the VRF (table 110) and released: its prefix
+ * route moves to the VRF's table and back, an unbound socket's sends to
+ * the peer fail while a socket bound to the VRF or to veth-a reaches it.
+ * A BPF_CGROUP_UDP4_SENDMSG program sends what goes to the peer's port
+ * 9000 to ALT (behind a gateway, MTU locked at 1280), another refuses
+ * sends to port 9 (EPERM).
  */
 const char *const net_name[NNET] = {
 	[N_FLUSH]		= "route flush cache",
@@ -189,7 +198,22 @@ const char *const net_name[NNET] = {
 	[N_RULE_TOS]		= "rule tos 0x10 -> blackhole",
 	[N_RULES_DEL]		= "rules deleted",
 	[N_MULTIPATH]		= "route " NET "2/32 two nexthops",
+	[N_VRF_ENSLAVE]		= "link " IF_A " master " IF_VRF,
+	[N_VRF_RELEASE]		= "link " IF_A " nomaster",
+	[N_BPF_REWRITE]		= "bpf udp4_sendmsg " NET "2:9000 -> " ALT,
+	[N_BPF_REFUSE]		= "bpf udp4_sendmsg port 9 -> EPERM",
+	[N_BPF_DETACH]		= "bpf udp4_sendmsg detached",
 };
+
+static void nl_mtu_lock(struct nlreq *r, uint32_t mtu)
+{
+	struct { struct rtattr a; uint32_t v; } m[2] = {
+		{ { RTA_LENGTH(4), RTAX_MTU }, mtu },
+		{ { RTA_LENGTH(4), RTAX_LOCK }, 1u << RTAX_MTU },
+	};
+
+	nl_attr(r, RTA_METRICS, m, sizeof(m));
+}
 
 /* A route in table, replaced: type, destination/len, and for unicast
  * routes veth-a, a source and a locked MTU when given.
@@ -213,14 +237,25 @@ static int nl_route(int type, int table, const char *dst, int len,
 		nl_u32(&r, RTA_OIF, ifindex_a);
 	if (src)
 		nl_addr(&r, RTA_PREFSRC, src);
-	if (mtu_lock) {
-		struct { struct rtattr a; uint32_t v; } m[2] = {
-			{ { RTA_LENGTH(4), RTAX_MTU }, mtu_lock },
-			{ { RTA_LENGTH(4), RTAX_LOCK }, 1u << RTAX_MTU },
-		};
+	if (mtu_lock)
+		nl_mtu_lock(&r, mtu_lock);
+	return nl_talk(&r);
+}
 
-		nl_attr(&r, RTA_METRICS, m, sizeof(m));
-	}
+/* dst/24 via gw on veth-a, its MTU locked. */
+static int nl_route_via(const char *dst, const char *gw, int mtu_lock)
+{
+	struct nlreq r;
+	struct rtmsg *rt = nl_new(&r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE,
+				  sizeof(*rt));
+
+	*rt = (struct rtmsg){ .rtm_family = AF_INET, .rtm_dst_len = 24,
+			      .rtm_table = RT_TABLE_MAIN, .rtm_protocol = RTPROT_STATIC,
+			      .rtm_scope = RT_SCOPE_UNIVERSE, .rtm_type = RTN_UNICAST };
+	nl_addr(&r, RTA_DST, dst);
+	nl_addr(&r, RTA_GATEWAY, gw);
+	nl_u32(&r, RTA_OIF, ifindex_a);
+	nl_mtu_lock(&r, mtu_lock);
 	return nl_talk(&r);
 }
 
@@ -322,11 +357,67 @@ static int nl_addr_change(int type, const char *a)
 	return nl_talk(&r);
 }
 
+/* A static neighbour on veth-a: MAC_B's or MAC_OTHER's last byte. */
+static int nl_neigh(const char *a, unsigned char mac)
+{
+	struct nlreq r;
+	struct ndmsg *nd = nl_new(&r, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE,
+				  sizeof(*nd));
+	unsigned char ll[6] = { 2, 0, 0, 0, 6, mac };
+
+	nd->ndm_family = AF_INET;
+	nd->ndm_ifindex = ifindex_a;
+	nd->ndm_state = NUD_PERMANENT;
+	nl_addr(&r, NDA_DST, a);
+	nl_attr(&r, NDA_LLADDR, ll, sizeof(ll));
+	return nl_talk(&r);
+}
+
+/* veth-a enslaved to the VRF (which: N_VRF_ENSLAVE) or released. */
+static int enslaved;
+
+static int nl_master(int which)
+{
+	static const char *const other[] = { NET "1", NET "3", "10.96.0.1",
+					     "10.97.0.1", "10.98.0.1" };
+	struct nlreq r;
+	struct ifinfomsg *ifi = nl_new(&r, RTM_NEWLINK, 0, sizeof(*ifi));
+	int err, i;
+
+	if (ipv6_dests)
+		return -EOPNOTSUPP;	/* the cycle would drop its IPv6 set-up */
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex_a;
+	nl_u32(&r, IFLA_MASTER, which == N_VRF_ENSLAVE ? ifindex_vrf : 0);
+	err = nl_talk(&r);
+	if (err)
+		return err;
+	enslaved = which == N_VRF_ENSLAVE;
+	/*
+	 * The VRF cycles the device (cycle_netdev() in drivers/net/vrf.c):
+	 * its routes and neighbours, static ones too, are gone.  Those of
+	 * setup() come back; a route's source must be local in its table,
+	 * which NET "1" is not for table 99 while enslaved.
+	 */
+	err = nl_neigh(NET "2", 2) ?: nl_neigh(ALT, 2);
+	for (i = 0; i < ARRAY_SIZE(other); i++)
+		err = err ?: nl_neigh(other[i], 3);
+	err = err ?: nl_route(RTN_UNICAST, 99, NET "0", 24,
+			      enslaved ? NULL : NET "1", 0);
+	if (!enslaved) {
+		err = err ?: nl_route(RTN_UNICAST, RT_TABLE_MAIN, "224.0.0.0", 4,
+				      NULL, 0);
+		err = err ?: nl_route_via(ALT_NET, NET "2", 1280);
+	}
+	return err;
+}
+
 /* The tables of the rules: 100 mark, 101 uid, 102 port, 103 tos. */
 int net_change(int which)
 {
 	int i, err = 0;
 
+	net_changed = 1;
 	switch (which) {
 	case N_FLUSH:
 		return pwrite(flush_fd[0], "1\n", 2, 0) == 2 ? 0 : -errno;
@@ -366,14 +457,29 @@ int net_change(int which)
 		return err;
 	case N_MULTIPATH:
 		return nl_route_multipath();
+	case N_VRF_ENSLAVE:
+	case N_VRF_RELEASE:
+		return nl_master(which);
+	case N_BPF_REWRITE:
+	case N_BPF_REFUSE:
+		return bpf_attach(which);
+	case N_BPF_DETACH:
+		return bpf_detach_all();
 	}
 	return -EINVAL;
 }
 
-/* Undo every K_NET change, before a run of a sequence that has some. */
+int net_changed;
+
+/* Undo every K_NET change. */
 void reset_net(void)
 {
 	int i;
+
+	net_changed = 0;
+	bpf_detach_all();
+	if (enslaved && nl_master(N_VRF_RELEASE))
+		die("releasing " IF_A " from " IF_VRF);
 
 	for (i = 100; i <= 103; i++) {
 		nl_rule(RTM_DELRULE, i, 0, 0, 0);

@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <linux/net_tstamp.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "diff.h"
@@ -518,10 +519,32 @@ void gen_seq(uint64_t seed, struct seq *s)
 }
 
 /*
+ * A change of the route sequences: a route, rule or address one (r
+ * draws it as before there were others, so that a seed's sequence keeps
+ * them), or instead, drawn from r2, a VRF or BPF one or the socket bound
+ * to the VRF, to veth-a or to no device.
+ */
+static void gen_net(struct rng *r, struct rng *r2, struct seq *s)
+{
+	static const char *const dev[] = { IF_VRF, IF_A, "" };
+	int arg = rng_below(r, NNET_ROUTE), x = rng_below(r2, 100);
+	const char *d;
+
+	if (x < 60) {
+		add(s, K_NET)->arg = arg;
+	} else if (x < 85) {
+		add(s, K_NET)->arg = NNET_ROUTE + rng_below(r2, NNET - NNET_ROUTE);
+	} else {
+		d = PICK(r2, dev);
+		setopt_raw(s, SOL_SOCKET, SO_BINDTODEVICE, d, strlen(d) + 1);
+	}
+}
+
+/*
  * Route-change sequences: an unconnected socket sends to a few
  * destinations, often to one many times in a row, while routes, rules,
- * addresses, the device MTU, the socket's mark, tos and options change
- * between sends.  An altudp socket that kept a route the kernel would no
+ * addresses, the device MTU, veth-a's VRF, the cgroup's BPF programs,
+ * the socket's device, mark, tos and options change between sends.  An altudp socket that kept a route the kernel would no
  * longer pick differs in the frames, their source, or the error.
  */
 void gen_route_seq(uint64_t seed, struct seq *s)
@@ -533,6 +556,7 @@ void gen_route_seq(uint64_t seed, struct seq *s)
 	static const int marks[] = { 0, 1 };
 	static const int tos[] = { 0, 0x10 };
 	struct rng r = { seed ^ 0x726f757465ull };
+	struct rng r2 = { seed ^ 0x7672662b627066ull };
 	struct gen g = { .mtu = 1500 };
 	struct op *o;
 	int n, x, i, last = D_B9000;
@@ -555,7 +579,7 @@ void gen_route_seq(uint64_t seed, struct seq *s)
 			if (s->ops[s->nops - 1].dest == D_NONE)
 				s->ops[s->nops - 1].dest = last;
 		} else if (x < 80) {
-			add(s, K_NET)->arg = rng_below(&r, NNET);
+			gen_net(&r, &r2, s);
 		} else if (x < 86) {
 			setopt(s, SOL_SOCKET, SO_MARK, PICK(&r, marks));
 		} else if (x < 91) {

@@ -273,11 +273,10 @@ int run(const struct seq *s, int proto, struct log *l)
 		die("resetting %s: %s", IF_A, strerror(errno));
 	if (sync_marker(l, -1, &st))
 		die("the marker did not come back before the run");
-	for (i = 0; i < s->nops; i++)
-		if (s->ops[i].kind == K_NET) {
-			reset_net();
-			break;
-		}
+	for (i = 0; i < s->nops && !net_changed; i++)
+		net_changed = s->ops[i].kind == K_NET;
+	if (net_changed)
+		reset_net();
 	reset_routes();
 	l->len = 0;
 	if (pipe2(pipefd, 0) || fcntl(pipefd[1], F_SETFL, O_NONBLOCK) ||

@@ -56,7 +56,7 @@ int cap_fd = -1;		/* AF_PACKET on veth-b, namespace B */
 int lis_fd = -1;		/* UDP socket on the peer's port 9000 */
 int lis6_fd = -1;		/* its IPv6 twin, with ipv6_dests */
 int mark_fd = -1;	/* native UDP marker socket in A */
-int ifindex_a, ifindex_lo;
+int ifindex_a, ifindex_lo, ifindex_vrf;
 unsigned char payload[2 * 65536];
 
 const char *const feat_name[NFEAT] = {
@@ -86,6 +86,7 @@ static void cleanup(void)
 		if (gsysctl[i].fd >= 0 && gsysctl[i].saved[0])
 			pwrite(gsysctl[i].fd, gsysctl[i].saved,
 			       strlen(gsysctl[i].saved), 0);
+	cgroup_cleanup();
 	if (ns_made)
 		sh("ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
 		   ns_a, ns_b);
@@ -294,6 +295,17 @@ static const char ip6_up[] =
 	" ip netns exec $ns sysctl -qw net.ipv6.icmp.ratelimit=0\n"
 	" ip netns exec $ns sh -c 'echo > /proc/sys/net/ipv6/icmp/ratemask'; done\n";
 
+/*
+ * Without ipv6_dests, no IPv6 on veth: the VRF changes cycle veth-a, and
+ * the peer's addrconf frames after each carrier change (its router
+ * solicitations come seconds later, from a timer on any CPU) could reach
+ * veth-a while it is down and count as a receive backlog drop.  There is
+ * no IPv6 with ipv6.disable=1.
+ */
+static const char ip6_off[] =
+	"ip netns exec $A sysctl -qw net.ipv6.conf." IF_A ".disable_ipv6=1 2>/dev/null || :\n"
+	"ip netns exec $B sysctl -qw net.ipv6.conf." IF_B ".disable_ipv6=1 2>/dev/null || :\n";
+
 void setup(void)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
@@ -322,6 +334,9 @@ void setup(void)
 	 * late "host unreachable" from a failed resolution.
 	 * The routes give each error path a destination; the nft rule drops
 	 * one port at LOCAL_OUT (NF_DROP: EPERM from the send).
+	 * For the route sequences' K_NET changes (netlink.c): ALT, the
+	 * peer's address behind a gateway, and the VRF; an unbound socket
+	 * (the marker) gets its ICMP errors through the VRF too.
 	 */
 	if (sh("set -e; A=%s; B=%s\n"
 	       "ip netns add $A; ip netns add $B\n"
@@ -332,7 +347,8 @@ void setup(void)
 	       "ip -n $B link set %s mtu 65535\n"
 	       "%s"
 	       "ip -n $A link set %s up; ip -n $B link set %s up\n"
-	       "ip -n $A neigh replace " NET "2 lladdr %s nud permanent dev %s\n"
+	       "for n in " NET "2 " ALT "; do\n"
+	       " ip -n $A neigh replace $n lladdr %s nud permanent dev %s; done\n"
 	       "for n in " NET "1 " NET "3 10.96.0.1 10.97.0.1 10.98.0.1; do\n"
 	       " ip -n $A neigh replace $n lladdr %s nud permanent dev %s; done\n"
 	       "ip -n $B neigh replace " NET "1 lladdr %s nud permanent dev %s\n"
@@ -340,14 +356,19 @@ void setup(void)
 	       "ip -n $A route add " NET "0/24 dev %s src " NET "1 table 99\n"
 	       "ip -n $A rule add pref 10 ipproto udp sport %d table 99\n"
 	       "ip -n $A route add 224.0.0.0/4 dev %s\n"
+	       "ip -n $B addr add " ALT "/32 dev %s\n"
+	       "ip -n $A route add " ALT_NET "/24 via " NET "2 dev %s mtu lock 1280\n"
+	       "ip -n $A link add " IF_VRF " type vrf table %d\n"
+	       "ip -n $A link set " IF_VRF " up\n"
+	       "ip netns exec $A sysctl -qw net.ipv4.udp_l3mdev_accept=1\n"
 	       "ip -n $A route add unreachable 10.98.0.0/16\n"
 	       "ip -n $A route add prohibit 10.97.0.0/16\n"
 	       "ip -n $A route add blackhole 10.96.0.0/16\n"
 	       "printf 'table ip altudp_diff {\\n chain out {\\n type filter hook output priority 0;\\n udp dport 9001 drop\\n }\\n}\\n' |"
 	       " ip netns exec $A nft -f -\n",
 	       ns_a, ns_b, IF_A, MAC_A, IF_B, MAC_B, IF_A, IF_B, IF_B,
-	       ipv6_dests ? ip6_preup : "", IF_A, IF_B, MAC_B, IF_A, MAC_OTHER, IF_A, MAC_A, IF_B, MAC_A, IF_B,
-	       IF_A, MARK_SPORT, IF_A))
+	       ipv6_dests ? ip6_preup : ip6_off, IF_A, IF_B, MAC_B, IF_A, MAC_OTHER, IF_A, MAC_A, IF_B, MAC_A, IF_B,
+	       IF_A, MARK_SPORT, IF_A, IF_B, IF_A, VRF_TABLE))
 		die("setting up the namespaces failed");
 	if (ipv6_dests && sh("set -e; A=%s; B=%s\n%s", ns_a, ns_b, ip6_up))
 		die("setting up IPv6 in the namespaces failed");
@@ -390,11 +411,18 @@ void setup(void)
 	ctl_fd = socket(AF_INET, SOCK_DGRAM, 0);
 	ifindex_a = if_nametoindex(IF_A);
 	ifindex_lo = if_nametoindex("lo");
+	ifindex_vrf = if_nametoindex(IF_VRF);
 	features_init();
 	mark_fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (sock_bind(mark_fd, NET "1", MARK_SPORT) ||
 	    sock_set_int(mark_fd, SOL_IP, IP_RECVERR, 1))
 		die("marker socket: %s", strerror(errno));
+
+	i = cgroup_setup();
+	if (i) {
+		printf("# warning: no cgroup BPF programs: %s\n", strerror(-i));
+		cgroup_cleanup();
+	}
 
 	/* Fixed content: payload bytes are part of the record. */
 	for (i = 0; i < (int)sizeof(payload); i++)
