@@ -68,7 +68,7 @@ def main():
     proto_alt = altudp_protocol()
     other = "altudp-counters-%d-other" % os.getpid()
     ip("netns", "add", other)
-    # the route cache on (it is off by default), for its counters
+    # the route cache on (its default; set in case a load turned it off), for its counters
     with module_param("route_cache", 1):
         try:
             with Netns() as ns:

@@ -48,7 +48,7 @@ else
 	seed=${ALTUDP_DIFF_SEED:-1}
 fi
 # The runs' points are numbered on as one test.
-# The route cache (off by default) is on for all of them.
+# The route cache (on by default) is on for all of them, whatever the load set.
 set_param route_cache 1
 status=$(mktemp)
 at_exit rm -f "$status"

@@ -39,13 +39,14 @@
 #include "altudp.h"
 
 /*
- * Off by default until random sequences that also change VRFs and BPF
- * programs between sends have compared it with the kernel's lookups.
+ * On by default: random sequences that change routes, rules, marks,
+ * addresses, the MTU, VRFs, bound devices and cgroup BPF programs between
+ * sends compare it with the kernel's lookups (selftests/diff.sh).
  */
-bool altudp_route_cache;
+bool altudp_route_cache = true;
 module_param_named(route_cache, altudp_route_cache, bool, 0644);
 MODULE_PARM_DESC(route_cache,
-		 "keep the route of an unconnected socket's last destination (default off)");
+		 "keep the route of an unconnected socket's last destination (default on)");
 
 /* The same flow: every field the lookup reads, compared as words. */
 static bool altudp_rcache_flow_equal(const struct flowi4 *a,
