@@ -214,6 +214,8 @@ int net_change(int which);
  */
 extern int net_changed;
 void reset_net(void);
+/* veth-a's static neighbours and routes, from setup() and a VRF change. */
+int veth_a_routes(void);
 /* veth-a's prefix route, deleted or added again: 0 or -errno. */
 int nl_prefix_route(int type, int af, const char *pfx);
 /* Delete veth-a's IPv6 neighbours that are not static. */

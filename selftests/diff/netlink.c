@@ -373,32 +373,27 @@ static int nl_neigh(const char *a, unsigned char mac)
 	return nl_talk(&r);
 }
 
-/* veth-a enslaved to the VRF (which: N_VRF_ENSLAVE) or released. */
+/* veth-a enslaved to the VRF (N_VRF_ENSLAVE) or not. */
 static int enslaved;
 
-static int nl_master(int which)
+/*
+ * veth-a's static neighbours and routes in the sender's namespace, made by
+ * setup() and again after each VRF change, which cycles the device
+ * (cycle_netdev() in drivers/net/vrf.c): its routes and neighbours,
+ * static ones too, are gone.  Neighbours for every destination veth-a
+ * reaches, also those a send with IP_PKTINFO's ifindex reaches on-link
+ * (the sender's own, those of the error routes): no ARP on the wire, no
+ * neighbour timers, no late "host unreachable".  Then the marker's route
+ * in table 99, the multicast route and ALT's.  A route's source must be
+ * local in its table, which NET "1" is not for table 99 while enslaved;
+ * the main table's routes come back with the release.
+ */
+int veth_a_routes(void)
 {
 	static const char *const other[] = { NET "1", NET "3", "10.96.0.1",
 					     "10.97.0.1", "10.98.0.1" };
-	struct nlreq r;
-	struct ifinfomsg *ifi = nl_new(&r, RTM_NEWLINK, 0, sizeof(*ifi));
 	int err, i;
 
-	if (ipv6_dests)
-		return -EOPNOTSUPP;	/* the cycle would drop its IPv6 set-up */
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex_a;
-	nl_u32(&r, IFLA_MASTER, which == N_VRF_ENSLAVE ? ifindex_vrf : 0);
-	err = nl_talk(&r);
-	if (err)
-		return err;
-	enslaved = which == N_VRF_ENSLAVE;
-	/*
-	 * The VRF cycles the device (cycle_netdev() in drivers/net/vrf.c):
-	 * its routes and neighbours, static ones too, are gone.  Those of
-	 * setup() come back; a route's source must be local in its table,
-	 * which NET "1" is not for table 99 while enslaved.
-	 */
 	err = nl_neigh(NET "2", 2) ?: nl_neigh(ALT, 2);
 	for (i = 0; i < ARRAY_SIZE(other); i++)
 		err = err ?: nl_neigh(other[i], 3);
@@ -410,6 +405,25 @@ static int nl_master(int which)
 		err = err ?: nl_route_via(ALT_NET, NET "2", 1280);
 	}
 	return err;
+}
+
+/* veth-a enslaved to the VRF (which: N_VRF_ENSLAVE) or released. */
+static int nl_master(int which)
+{
+	struct nlreq r;
+	struct ifinfomsg *ifi = nl_new(&r, RTM_NEWLINK, 0, sizeof(*ifi));
+	int err;
+
+	if (ipv6_dests)
+		return -EOPNOTSUPP;	/* the cycle would drop its IPv6 set-up */
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex_a;
+	nl_u32(&r, IFLA_MASTER, which == N_VRF_ENSLAVE ? ifindex_vrf : 0);
+	err = nl_talk(&r);
+	if (err)
+		return err;
+	enslaved = which == N_VRF_ENSLAVE;
+	return veth_a_routes();
 }
 
 /* The tables of the rules: 100 mark, 101 uid, 102 port, 103 tos. */

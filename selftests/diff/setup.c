@@ -328,10 +328,8 @@ void setup(void)
 			die("%s: %s", gsysctl[i].path, strerror(errno));
 	}
 	/*
-	 * Static neighbours, also for the addresses that a send with
-	 * IP_PKTINFO's ifindex can reach on-link (the sender's own, those of
-	 * the error routes): no ARP on the wire, no neighbour timers, no
-	 * late "host unreachable" from a failed resolution.
+	 * The peer's static neighbours (the sender's are veth_a_routes()'s,
+	 * with veth-a's routes): no ARP on the wire.
 	 * The routes give each error path a destination; the nft rule drops
 	 * one port at LOCAL_OUT (NF_DROP: EPERM from the send).
 	 * For the route sequences' K_NET changes (netlink.c): ALT, the
@@ -347,17 +345,10 @@ void setup(void)
 	       "ip -n $B link set %s mtu 65535\n"
 	       "%s"
 	       "ip -n $A link set %s up; ip -n $B link set %s up\n"
-	       "for n in " NET "2 " ALT "; do\n"
-	       " ip -n $A neigh replace $n lladdr %s nud permanent dev %s; done\n"
-	       "for n in " NET "1 " NET "3 10.96.0.1 10.97.0.1 10.98.0.1; do\n"
-	       " ip -n $A neigh replace $n lladdr %s nud permanent dev %s; done\n"
 	       "ip -n $B neigh replace " NET "1 lladdr %s nud permanent dev %s\n"
 	       "ip -n $B neigh replace " NET "5 lladdr %s nud permanent dev %s\n"
-	       "ip -n $A route add " NET "0/24 dev %s src " NET "1 table 99\n"
 	       "ip -n $A rule add pref 10 ipproto udp sport %d table 99\n"
-	       "ip -n $A route add 224.0.0.0/4 dev %s\n"
 	       "ip -n $B addr add " ALT "/32 dev %s\n"
-	       "ip -n $A route add " ALT_NET "/24 via " NET "2 dev %s mtu lock 1280\n"
 	       "ip -n $A link add " IF_VRF " type vrf table %d\n"
 	       "ip -n $A link set " IF_VRF " up\n"
 	       "ip netns exec $A sysctl -qw net.ipv4.udp_l3mdev_accept=1\n"
@@ -367,8 +358,8 @@ void setup(void)
 	       "printf 'table ip altudp_diff {\\n chain out {\\n type filter hook output priority 0;\\n udp dport 9001 drop\\n }\\n}\\n' |"
 	       " ip netns exec $A nft -f -\n",
 	       ns_a, ns_b, IF_A, MAC_A, IF_B, MAC_B, IF_A, IF_B, IF_B,
-	       ipv6_dests ? ip6_preup : ip6_off, IF_A, IF_B, MAC_B, IF_A, MAC_OTHER, IF_A, MAC_A, IF_B, MAC_A, IF_B,
-	       IF_A, MARK_SPORT, IF_A, IF_B, IF_A, VRF_TABLE))
+	       ipv6_dests ? ip6_preup : ip6_off, IF_A, IF_B, MAC_A, IF_B, MAC_A, IF_B,
+	       MARK_SPORT, IF_B, VRF_TABLE))
 		die("setting up the namespaces failed");
 	if (ipv6_dests && sh("set -e; A=%s; B=%s\n%s", ns_a, ns_b, ip6_up))
 		die("setting up IPv6 in the namespaces failed");
@@ -412,6 +403,9 @@ void setup(void)
 	ifindex_a = if_nametoindex(IF_A);
 	ifindex_lo = if_nametoindex("lo");
 	ifindex_vrf = if_nametoindex(IF_VRF);
+	i = veth_a_routes();
+	if (i)
+		die("%s's neighbours and routes: %s", IF_A, strerror(-i));
 	features_init();
 	mark_fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (sock_bind(mark_fd, NET "1", MARK_SPORT) ||
