@@ -12,9 +12,7 @@
 
 top=$ALTUDP_TOP
 work=$top/build/bench_profile
-rm -rf "$work"
-mkdir -p "$work"
-at_exit "rm -rf '$work'"
+fresh_dir "$work"
 
 if out=$(make -s -C "$top/bench/profile" O="$work" 2>&1) && [ -z "$out" ]; then
 	tap_ok "the plugin builds without a warning"

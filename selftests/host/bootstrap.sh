@@ -27,9 +27,8 @@ command -v unshare >/dev/null || skip_all "unshare not installed"
 unshare -m true 2>/dev/null || skip_all "no mount namespaces here"
 
 work=$ALTUDP_TOP/build/bootstrap
-rm -rf "$work"
-mkdir -p "$work/tree"
-at_exit "rm -rf '$work'"
+fresh_dir "$work"
+mkdir "$work/tree"
 # The tracked files, as a fresh clone has them.
 if git -C "$ALTUDP_TOP" rev-parse --git-dir >/dev/null 2>&1; then
 	git -C "$ALTUDP_TOP" ls-files -z | (cd "$ALTUDP_TOP" && xargs -0 cp --parents -t "$work/tree")

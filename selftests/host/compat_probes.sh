@@ -13,9 +13,8 @@
 
 top=$ALTUDP_TOP
 work=$top/build/compat_probes
-rm -rf "$work"
-mkdir -p "$work/empty"
-at_exit "rm -rf '$work'"
+fresh_dir "$work"
+mkdir "$work/empty"
 # Standard input of the probes: a FIFO that never has data, so that a
 # probe reading it would hang (and time out).
 mkfifo "$work/stdin"

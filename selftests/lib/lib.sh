@@ -146,6 +146,13 @@ trap _cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# fresh_dir DIR: DIR made empty, and removed on exit.
+fresh_dir() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	at_exit "rm -rf '$1'"
+}
+
 # set_param NAME VALUE: a writable parameter of the loaded module, its
 # old value written back on exit.
 set_param() {
