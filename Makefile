@@ -7,10 +7,12 @@
 # make check           install what is missing, build, boot each kernel in
 #                      QEMU and run selftests/ there
 # make check-debug     the same in a KASAN/kmemleak/lockdep/fault-injection
-#                      6.1 kernel built from linux-source, with 100000 fuzz
-#                      sequences, and the module's coverage
+#                      kernel built from linux-source, with 100000 fuzz
+#                      sequences, and the module's coverage; its series in
+#                      ALTUDP_DEBUG_SERIES: 6.1 (default), 6.12 or 7.2
 # make coverage        check-debug with 10000 fuzz sequences: the module's
 #                      line and branch coverage, build/coverage/
+# make debug-kernel    build that kernel only
 # make sparse, style   sparse (C=1) and checkpatch.pl --strict
 # make drift           has a kernel function that altudp mirrors changed in
 #                      a supported series' source? (scripts/drift; its
@@ -154,8 +156,10 @@ check-long: deps
 	@$(MAKE) -s fuzz difftest
 	@ALTUDP_LONG=1 scripts/check
 
-# The sanitizer kernel (KASAN, kmemleak, lockdep) from linux-source-6.1,
-# cached under ~/.cache/altudp/debug, and the whole suite in it.
+# The sanitizer kernel (KASAN, kmemleak, lockdep) from the linux-source of
+# ALTUDP_DEBUG_SERIES (6.1 by default; 7.2 is built in the sid chroot),
+# cached (scripts/debug/build), and the whole suite in it.  The scripts
+# read ALTUDP_DEBUG_SERIES from the environment.
 debug-kernel: deps
 	@scripts/debug/build
 

@@ -14,6 +14,8 @@
 #     kdir      its build tree, as seen where krun runs
 #     krun      the command prefix that runs there (an array, maybe empty)
 #   and fails for a release that neither the host nor the chroot has.
+#   A tree under the chroot's root (the 7.2 debug kernel, built there by
+#   scripts/debug/build) is the chroot's too: kdir is then its path there.
 # kernel_image, kernel_moddir   its image and modules directory on the host
 # kernel_source SERIES          a series' linux-source-SERIES.tar.xz on the
 #                               host, from the host's /usr/src or the chroot's
@@ -25,6 +27,9 @@ kernel_select() {
 	if [ -d "$1" ]; then
 		kdir=$(cd "$1" && pwd)
 		kver=$(cat "$kdir/include/config/kernel.release") || return 1
+		case $kdir in
+		"$ksid"/*) kroot=$ksid krun=("$top/scripts/sid" run) kdir=${kdir#"$ksid"} ;;
+		esac
 		return 0
 	fi
 	kver=$1 kdir=/usr/src/linux-headers-$1
