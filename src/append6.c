@@ -66,7 +66,7 @@ static int altudp_ip6_setup_cork(struct sock *sk, struct inet_cork_full *cork,
 				 struct inet6_cork *v6_cork,
 				 struct ipcm6_cookie *ipc6, struct rt6_info *rt)
 {
-	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct ipv6_pinfo *np = altudp_inet6_sk(sk);
 	unsigned int mtu, frag_size;
 	struct ipv6_txoptions *nopt, *opt = ipc6->opt;
 
@@ -150,7 +150,7 @@ static int altudp_ip6_setup_cork(struct sock *sk, struct inet_cork_full *cork,
 static noinline void altudp_ipv6_local_rxpmtu(struct sock *sk,
 					      struct flowi6 *fl6, u32 mtu)
 {
-	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct ipv6_pinfo *np = altudp_inet6_sk(sk);
 	struct ipv6hdr *iph;
 	struct sk_buff *skb;
 	struct ip6_mtuinfo *mtu_info;
