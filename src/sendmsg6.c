@@ -66,7 +66,6 @@ static int altudp_udp_v6_send_skb(struct sk_buff *skb, struct flowi6 *fl6,
 				  struct inet_cork *cork)
 {
 	struct sock *sk = skb->sk;
-	struct net *net = sock_net(sk);
 	struct udphdr *uh;
 	int err = 0;
 	__wsum csum = 0;
@@ -147,11 +146,12 @@ send:
 	err = altudp_ip6_send_skb(skb);
 	if (err) {
 		if (err == -ENOBUFS && !altudp_inet6_recverr(sk)) {
-			altudp_udp6_inc_stats(net, UDP_MIB_SNDBUFERRORS);
+			altudp_udp6_inc_stats(sock_net(sk),
+					      UDP_MIB_SNDBUFERRORS);
 			err = 0;
 		}
 	} else {
-		altudp_udp6_inc_stats(net, UDP_MIB_OUTDATAGRAMS);
+		altudp_udp6_inc_stats(sock_net(sk), UDP_MIB_OUTDATAGRAMS);
 		altudp_sk_count_sent(sk, datalen);
 	}
 	return err;
