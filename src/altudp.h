@@ -84,6 +84,19 @@ struct altudp6_sock {
 	struct ipv6_pinfo inet6;
 };
 
+/*
+ * inet6_sk() of an altudp IPv6 socket: where inet6_create() pointed its
+ * pinet6 (altudp_pinfo_offset()), and the socket of a sendmsg() is a full
+ * one.  A constant offset from sk: no sk_fullsock() test, no load, and
+ * nothing for the compiler to keep in a register over a call.
+ */
+static inline struct ipv6_pinfo *altudp_inet6_sk(const struct sock *sk)
+{
+	return (struct ipv6_pinfo *)((u8 *)sk +
+				     altudp_pinfo_offset(struct altudp6_sock,
+							 inet6));
+}
+
 void altudp_sock_init(struct sock *sk);
 
 /*

@@ -66,7 +66,7 @@ static int altudp_ip6_setup_cork(struct sock *sk, struct inet_cork_full *cork,
 				 struct inet6_cork *v6_cork,
 				 struct ipcm6_cookie *ipc6, struct rt6_info *rt)
 {
-	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct ipv6_pinfo *np = altudp_inet6_sk(sk);
 	unsigned int mtu, frag_size;
 	struct ipv6_txoptions *nopt, *opt = ipc6->opt;
 
@@ -142,11 +142,15 @@ static int altudp_ip6_setup_cork(struct sock *sk, struct inet_cork_full *cork,
 	return 0;
 }
 
-/* ipv6_local_rxpmtu(), not exported: IPV6_RECVPATHMTU's notification */
-static void altudp_ipv6_local_rxpmtu(struct sock *sk, struct flowi6 *fl6,
-				     u32 mtu)
+/*
+ * ipv6_local_rxpmtu(), not exported: IPV6_RECVPATHMTU's notification.  Out
+ * of line as the kernel's: inlined, it made __altudp_ip6_append_data() set
+ * up a frame pointer on every call.
+ */
+static noinline void altudp_ipv6_local_rxpmtu(struct sock *sk,
+					      struct flowi6 *fl6, u32 mtu)
 {
-	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct ipv6_pinfo *np = altudp_inet6_sk(sk);
 	struct ipv6hdr *iph;
 	struct sk_buff *skb;
 	struct ip6_mtuinfo *mtu_info;
@@ -193,7 +197,6 @@ static int __altudp_ip6_append_data(struct sock *sk,
 	struct sk_buff *skb, *skb_prev = NULL;
 	struct inet_cork *cork = &cork_full->base;
 	struct flowi6 *fl6 = &cork_full->fl.u.ip6;
-	struct net *net = sock_net(sk);
 	unsigned int maxfraglen, fragheaderlen, mtu, orig_mtu, pmtu;
 	struct ubuf_info *uarg = NULL;
 	int exthdrlen = 0;
@@ -604,7 +607,7 @@ error_efault:
 error:
 	net_zcopy_put_abort(uarg, extra_uref);
 	cork->length -= length;
-	IP6_INC_STATS(net, rt->rt6i_idev, IPSTATS_MIB_OUTDISCARDS);
+	IP6_INC_STATS(sock_net(sk), rt->rt6i_idev, IPSTATS_MIB_OUTDISCARDS);
 	refcount_add(wmem_alloc_delta, &sk->sk_wmem_alloc);
 	if (hold_tskey)
 		atomic_dec(&sk->sk_tskey);

@@ -66,7 +66,6 @@ static int altudp_udp_v6_send_skb(struct sk_buff *skb, struct flowi6 *fl6,
 				  struct inet_cork *cork)
 {
 	struct sock *sk = skb->sk;
-	struct net *net = sock_net(sk);
 	struct udphdr *uh;
 	int err = 0;
 	__wsum csum = 0;
@@ -147,11 +146,12 @@ send:
 	err = altudp_ip6_send_skb(skb);
 	if (err) {
 		if (err == -ENOBUFS && !altudp_inet6_recverr(sk)) {
-			altudp_udp6_inc_stats(net, UDP_MIB_SNDBUFERRORS);
+			altudp_udp6_inc_stats(sock_net(sk),
+					      UDP_MIB_SNDBUFERRORS);
 			err = 0;
 		}
 	} else {
-		altudp_udp6_inc_stats(net, UDP_MIB_OUTDATAGRAMS);
+		altudp_udp6_inc_stats(sock_net(sk), UDP_MIB_OUTDATAGRAMS);
 		altudp_sk_count_sent(sk, datalen);
 	}
 	return err;
@@ -217,7 +217,7 @@ int altudp_udpv6_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	struct ipv6_txoptions opt_space;
 	struct udp_sock *up = udp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
-	struct ipv6_pinfo *np = inet6_sk(sk);
+	struct ipv6_pinfo *np = altudp_inet6_sk(sk);
 	DECLARE_SOCKADDR(struct sockaddr_in6 *, sin6, msg->msg_name);
 	struct in6_addr *daddr, *final_p, final;
 	struct ipv6_txoptions *opt = NULL;

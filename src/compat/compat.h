@@ -330,8 +330,21 @@ static inline void altudp_local_out_count(struct net *net)
 #define altudp_sk_v6_cork(sk)		(&inet_sk(sk)->cork.base6)
 #define altudp_stack_v6_cork(cork, stack) ((void)(stack), &(cork)->base6)
 #else
-#define altudp_sk_v6_cork(sk)		(&inet6_sk(sk)->cork)
+#define altudp_sk_v6_cork(sk)		(&altudp_inet6_sk(sk)->cork)
 #define altudp_stack_v6_cork(cork, stack) (stack)
+#endif
+
+/*
+ * Where inet6_create() points an IPv6 socket's pinet6: at the protocol's
+ * ipv6_pinfo_offset (6.5 and later, set to the member's offset), or, by
+ * 6.1's inet6_sk_generic(), in the last bytes of obj_size (the object's
+ * size), which tail padding can put past the member.
+ */
+#ifdef COMPAT_HAVE_PROTO_IPV6_PINFO_OFFSET
+#define altudp_pinfo_offset(type, member)	offsetof(type, member)
+#else
+#define altudp_pinfo_offset(type, member) \
+	(sizeof(type) - sizeof(struct ipv6_pinfo))
 #endif
 
 /* 6.1's pmtudisc and frag_size are bit fields, not READ_ONCE()'s. */
