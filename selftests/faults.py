@@ -5,13 +5,15 @@ task only, on native UDP and altudp in the same boot.
 
 Needs a kernel with CONFIG_FAULT_INJECTION and its failslab,
 fail_page_alloc and fail_usercopy attrs in debugfs (the debug kernel of
-make check-debug); skipped elsewhere.  Four parts:
+make check-debug); skipped elsewhere.  Four parts, on IPv4 sockets then
+on IPv6 ones (to the peer's fd00:99:1::2):
 
 - nth failure, as syzkaller injects it: for each call of each scenario
   (plain, fragmenting, MSG_MORE and UDP_CORK chains, UDP_SEGMENT,
-  MSG_ZEROCOPY plain and corked, IP options, timestamp keys), the call
-  is made with its Nth fault point failed (/proc/thread-self/fail-nth),
-  for N = 1, 2, ... until the call runs without reaching an Nth point,
+  MSG_ZEROCOPY plain and corked, IP options or IPv6 extension headers,
+  timestamp keys; IPv6 fragments at its minimum MTU, 1280), the call is
+  made with its Nth fault point failed (/proc/thread-self/fail-nth), for
+  N = 1, 2, ... until the call runs without reaching an Nth point,
   each time on a new socket that first replays the calls before it, then
   makes the calls after it and a probe send.  For each call, every errno
   altudp returns must be one native UDP returned for the same call, and
@@ -30,14 +32,15 @@ make check-debug); skipped elsewhere.  Four parts:
   probability); altudp's errnos must be among native's, and the socket
   must work after.
 - the fuzzer (altudp_fuzz --fail) on altudp sockets with the same
-  injection, when build/altudp_fuzz is there (make check builds it).
+  injection, when build/altudp_fuzz is there (make check builds it): once,
+  its sequences on IPv4 and IPv6 sockets alike, IPv6 ones to the peer.
 
-The failures injected are counted per attr and printed.  Leaks are
-kmemleak's to find and the kernel log's WARNs scripts/vm's; the module
-must come out once the sockets are closed (the last point).
+The failures injected are counted per attr and family and printed.
+Leaks are kmemleak's to find and the kernel log's WARNs scripts/vm's; the
+module must come out once the sockets are closed (the last point).
 ALTUDP_LONG=1 runs the random batch and the fuzzer longer;
 ALTUDP_FAULTS_PARTS names the parts to run (default "nth push random
-fuzz").
+fuzz"), ALTUDP_FAULTS_FAMILIES the families (default "4 6").
 """
 
 import collections
@@ -45,6 +48,7 @@ import errno
 import fcntl
 import os
 import random
+import re
 import socket
 import struct
 import subprocess
@@ -52,12 +56,13 @@ import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from faults import FailNth, FaultAttrs, available, make_it_fail
-from txcmp import (MSG_ZEROCOPY, SO_EE_ORIGIN_ZEROCOPY, SO_ZEROCOPY, SOL_UDP, UDP_CORK,
-                   UDP_SEGMENT, counters, kinds, outq, sender, wait_outq_zero)
+from txcmp import (IPV6_DSTOPTS, IPV6_HOPOPTS, IPV6_RECVERR, IPV6_RTHDR, IPV6_RTHDRDSTOPTS,
+                   MSG_ZEROCOPY, SO_EE_ORIGIN_ZEROCOPY, SO_ZEROCOPY, SOL_IPV6, SOL_UDP,
+                   UDP_CORK, UDP_SEGMENT, counters, kinds, sender, wait_outq_zero)
 from udpcmp import recv_errqueue
 
-from altudp import (ROOT, Netns, module_refcnt, require_module, run_in, skip_all,
-                    tap_check, tap_diag, tap_end, tap_skip)
+from altudp import (ROOT, Netns, has_family, module_refcnt, require_module, run_in,
+                    skip_all, tap_check, tap_diag, tap_end, tap_skip)
 
 LONG = os.environ.get("ALTUDP_LONG") == "1"
 MAX_NTH = 300
@@ -65,14 +70,21 @@ RANDOM_SENDS = 3000 if LONG else 600
 RANDOM_PCT = 10
 FUZZ_COUNT = 2000 if LONG else 200
 PARTS = os.environ.get("ALTUDP_FAULTS_PARTS", "nth push random fuzz").split()
+FAMILIES = os.environ.get("ALTUDP_FAULTS_FAMILIES", "4 6").split()
 
 MORE, ZC = socket.MSG_MORE, MSG_ZEROCOPY
 SO_TIMESTAMPING = 37
 SO_EE_ORIGIN_TIMESTAMPING = 4
-IP_OPTIONS, IP_RETOPTS = 4, 7
+IP_RECVERR, IP_RETOPTS = 11, 7
 # TX_SCHED | TX_SOFTWARE | SOFTWARE | OPT_ID
 TSFLAGS = (1 << 8) | (1 << 1) | (1 << 4) | (1 << 7)
 NOP4 = b"\x01\x01\x01\x00"
+# IPv6 extension headers as ipv6_cmsg.py sends them: hop-by-hop with a
+# router alert, destination options (one big enough to need its own
+# allocation), a type 2 routing header.
+HOP_RA = b"\x00\x00\x05\x02\x00\x00\x01\x00"
+DST_OPT = b"\x00\x00\x1e\x04abcd"
+DST_BIG = b"\x00\x03\x1e\x1c" + bytes(range(28))
 PATTERN = bytes(range(251)) * 263
 PROBE = b"probe"
 MARK = b"mark"
@@ -87,6 +99,33 @@ def errname(v):
     if isinstance(v, OSError):
         return errno.errorcode.get(v.errno, str(v.errno))
     return v
+
+
+class Family:
+    """What differs between the IPv4 and the IPv6 runs: the peer's
+    address, the error queue option, the options sent as control
+    messages, the largest payload of an unfragmented datagram."""
+
+    def __init__(self, ns, v6):
+        self.v6 = v6
+        self.family = socket.AF_INET6 if v6 else socket.AF_INET
+        self.name = "IPv6" if v6 else "IPv4"
+        # IPv4's test points keep their names; IPv6's are prefixed.
+        self.tag = "IPv6: " if v6 else ""
+        self.dst = ns.addr6_b if v6 else ns.addr_b
+        self.recverr = (SOL_IPV6, IPV6_RECVERR, 1) if v6 else (socket.SOL_IP, IP_RECVERR, 1)
+        self.unfrag = 1452 if v6 else 1472
+        if v6:
+            rthdr = b"\x00\x02\x02\x01" + bytes(4) + socket.inet_pton(socket.AF_INET6, self.dst)
+            self.opts = [(SOL_IPV6, IPV6_HOPOPTS, HOP_RA)]
+            self.opts_big = [(SOL_IPV6, IPV6_DSTOPTS, DST_BIG), (SOL_IPV6, IPV6_HOPOPTS, HOP_RA)]
+            self.opts_rt = [(SOL_IPV6, IPV6_RTHDR, rthdr), (SOL_IPV6, IPV6_RTHDRDSTOPTS, DST_OPT)]
+        else:
+            self.opts = self.opts_big = [(socket.SOL_IP, IP_RETOPTS, NOP4)]
+            self.opts_rt = None
+
+    def socket(self, ns, proto, opts=()):
+        return sender(ns, proto, [self.recverr] + list(opts), family=self.family)
 
 
 class Send:
@@ -148,27 +187,37 @@ class Mtu:
         return None, False
 
 
-def scenarios(ns):
+def scenarios(ns, fam):
     """(name, socket options, steps); every datagram goes to the peer."""
     gso = [(SOL_UDP, UDP_SEGMENT, struct.pack("H", 1000))]
-    opts = [(socket.SOL_IP, IP_RETOPTS, NOP4)]
     zc = [(socket.SOL_SOCKET, SO_ZEROCOPY, 1)]
     ts = [(socket.SOL_SOCKET, SO_TIMESTAMPING, TSFLAGS)]
     cork = Opt(SOL_UDP, UDP_CORK, 1, "UDP_CORK 1")
     uncork = Opt(SOL_UDP, UDP_CORK, 0, "UDP_CORK 0")
+    if fam.v6:
+        # The minimum MTU of IPv6, then back to the veth's default.
+        frag = ("fragmenting, MTU 1280", [], [Mtu(ns, 1280), Send(4000), Mtu(ns, 1500)])
+        opts = ("extension headers", [],
+                [Send(100, cmsg=fam.opts), Send(3000, MORE, fam.opts_big, 1), Send(10, seed=2),
+                 Send(100, cmsg=fam.opts_rt, seed=3)])
+    else:
+        frag = ("fragmenting", [], [Send(4000)])
+        opts = ("IP options", [],
+                [Send(100, cmsg=fam.opts), Send(3000, MORE, fam.opts, 1), Send(10, seed=2)])
     return (
         ("plain", [], [Send(1000)]),
-        ("fragmenting", [], [Send(4000)]),
+        frag,
         ("MSG_MORE chain", [], [Send(1000, MORE), Send(3000, MORE, seed=1), Send(100, seed=2)]),
         ("UDP_CORK", [], [cork, Send(700), Send(700, seed=1), uncork]),
         ("UDP_SEGMENT", [], [Send(4000, cmsg=gso)]),
-        ("IP options", [], [Send(100, cmsg=opts), Send(3000, MORE, opts, 1), Send(10, seed=2)]),
+        opts,
         ("MSG_ZEROCOPY", zc, [Send(1000, ZC), Send(4000, ZC, gso, 1)]),
         ("MSG_ZEROCOPY corked", zc, [Send(1000, ZC | MORE), Send(9000, ZC | MORE, seed=1),
                                      Send(100, seed=2)]),
         ("timestamp keys, corked", ts, [Send(1000, MORE), Send(500, seed=1), Send(200, seed=2)]),
         # The frag_list of a datagram built for 1500 bytes leaves whole
-        # at 9000: __altudp_make_skb() copies its zerocopy frags.
+        # at 9000: __altudp_make_skb() (__altudp_ip6_make_skb()) copies
+        # its zerocopy frags.
         ("MSG_ZEROCOPY corked, MTU grows, UDP_CORK push", zc + ts,
          [Mtu(ns, 1500), cork, Send(3000, ZC), Send(10, seed=1), Mtu(ns, 9000), uncork]),
         ("MSG_ZEROCOPY corked, MTU grows, push by send", zc,
@@ -181,12 +230,12 @@ class Peer:
     """The receiver in ns.b, and a native socket in ns.a whose marker
     datagram, read back, ends what a run sent (one CPU: in order)."""
 
-    def __init__(self, ns, port=5000):
-        self.addr = (ns.addr_b, port)
-        self.rx = run_in(ns.b, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
+    def __init__(self, ns, fam, port=5000):
+        self.fam, self.addr = fam, (fam.dst, port)
+        self.rx = run_in(ns.b, socket.socket, fam.family, socket.SOCK_DGRAM)
         self.rx.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)    # SO_RCVBUFFORCE
         self.rx.bind(self.addr)
-        self.mk = run_in(ns.a, socket.socket, socket.AF_INET, socket.SOCK_DGRAM)
+        self.mk = run_in(ns.a, socket.socket, fam.family, socket.SOCK_DGRAM)
 
     def drain(self):
         """The datagrams received up to the marker."""
@@ -226,7 +275,7 @@ def one_run(ns, peer, proto, opts, steps, target, nth, n):
     """A new socket through all steps, step target with its nth fault
     point failed (n 0: none).  Returns (target's result, reached, what
     followed)."""
-    s = sender(ns, proto, [(socket.SOL_IP, 11, 1)] + opts)     # IP_RECVERR
+    s = peer.fam.socket(ns, proto, opts)
     try:
         results = []
         for i, step in enumerate(steps):
@@ -271,7 +320,7 @@ def check_sweeps(ns, peer, nth):
     UDP returned."""
     injected = collections.Counter()
     errs = set()
-    for name, opts, steps in scenarios(ns):
+    for name, opts, steps in scenarios(ns, peer.fam):
         for target, step in enumerate(steps):
             if isinstance(step, Mtu):
                 continue
@@ -279,7 +328,7 @@ def check_sweeps(ns, peer, nth):
             for kind, proto in kinds():
                 got[kind], hits = sweep(ns, peer, proto, opts, steps, target, nth)
                 injected[kind] += hits
-            desc = "%s, %s (step %d)" % (name, step.desc, target + 1)
+            desc = "%s%s, %s (step %d)" % (peer.fam.tag, name, step.desc, target + 1)
             nat, alt = got["native"], got["altudp"]
             nat_errs = {v for v, _ in nat if isinstance(v, str)}
             alt_errs = {v for v, _ in alt if isinstance(v, str)}
@@ -317,7 +366,7 @@ def check_push_pressure(ns, peer, fa):
     for how, steps, push in pushes:
         out = {}
         for kind, proto in kinds():
-            s = sender(ns, proto, zc)
+            s = sender(ns, proto, zc, family=peer.fam.family)
             try:
                 for step in steps:
                     step.run(s, peer.addr)
@@ -337,13 +386,14 @@ def check_push_pressure(ns, peer, fa):
                 s.close()
         set_mtu(ns, 1500)
         n, a = out["native"], out["altudp"]
-        tap_diag("push by %s with no pages: native %r, altudp %r "
-                 "(result, delivered, zerocopy ids, AltUdpZerocopyKept)" % (how, n, a))
+        tag = peer.fam.tag
+        tap_diag("%spush by %s with no pages: native %r, altudp %r "
+                 "(result, delivered, zerocopy ids, AltUdpZerocopyKept)" % (tag, how, n, a))
         tap_check(n[1] and a[:3] == n[:3],
-                  "MSG_ZEROCOPY corked, MTU grown, push by %s with no pages: "
-                  "sent as native UDP sends it" % how,
+                  "%sMSG_ZEROCOPY corked, MTU grown, push by %s with no pages: "
+                  "sent as native UDP sends it" % (tag, how),
                   "native %r, altudp %r" % (n[:3], a[:3]))
-        tap_check(a[3] > 0, "push by %s with no pages: AltUdpZerocopyKept moved" % how,
+        tap_check(a[3] > 0, "%spush by %s with no pages: AltUdpZerocopyKept moved" % (tag, how),
                   "%d" % a[3])
 
 
@@ -351,16 +401,16 @@ def random_batch(ns, peer, proto, fa, seed):
     """Part three for one kind: errnos seen and whether the probe went
     through after."""
     rnd = random.Random(seed)
+    fam = peer.fam
     gso = [(SOL_UDP, UDP_SEGMENT, struct.pack("H", 1000))]
-    opts = [(socket.SOL_IP, IP_RETOPTS, NOP4)]
-    s = sender(ns, proto, [(socket.SOL_SOCKET, SO_ZEROCOPY, 1)])
+    s = sender(ns, proto, [(socket.SOL_SOCKET, SO_ZEROCOPY, 1)], family=fam.family)
     errs = collections.Counter()
     try:
         fa.probability(RANDOM_PCT)
         for i in range(RANDOM_SENDS):
-            n = rnd.choice((0, 1, 100, 1000, 1472, 1473, 3000, 9000, 20000))
+            n = rnd.choice((0, 1, 100, 1000, fam.unfrag, fam.unfrag + 1, 3000, 9000, 20000))
             flags = rnd.choice((0, 0, MORE, ZC, ZC | MORE))
-            cmsg = rnd.choice(([], [], gso, opts))
+            cmsg = rnd.choice(([], [], gso, fam.opts_big))
             data = payload(n, i)
             with make_it_fail():
                 try:
@@ -390,17 +440,21 @@ def check_random(ns, peer, fa, nat_errs):
     for kind, proto in kinds():
         before = sum(fa.injected().values())
         res[kind] = random_batch(ns, peer, proto, fa, 1234)
-        tap_diag("random: %s: %d sends, %d failures injected, errnos %r" % (
-            kind, RANDOM_SENDS, sum(fa.injected().values()) - before, dict(res[kind][0])))
+        tap_diag("%srandom: %s: %d sends, %d failures injected, errnos %r" % (
+            peer.fam.tag, kind, RANDOM_SENDS, sum(fa.injected().values()) - before,
+            dict(res[kind][0])))
     n, a = res["native"], res["altudp"]
     tap_check(set(a[0]) <= set(n[0]) | nat_errs,
-              "random failures (%d %%): errnos among native's" % RANDOM_PCT,
+              "%srandom failures (%d %%): errnos among native's" % (peer.fam.tag, RANDOM_PCT),
               "altudp %r, native %r" % (dict(a[0]), dict(n[0])))
-    tap_check(a[1] and a[2] == 0, "random failures: the socket works after, send buffer drained",
+    tap_check(a[1] and a[2] == 0,
+              "%srandom failures: the socket works after, send buffer drained" % peer.fam.tag,
               "probe delivered %r, SIOCOUTQ %d" % (a[1], a[2]))
 
 
-def check_fuzz(ns, fa):
+def check_fuzz(ns, fa, v6):
+    """Part four, once: the fuzzer's sequences open IPv4 and IPv6 sockets
+    alike; v6, the IPv6 ones must have run."""
     fuzz = os.path.join(ROOT, "build", "altudp_fuzz")
     if not os.access(fuzz, os.X_OK):
         tap_skip("altudp_fuzz --fail", "build/altudp_fuzz not built (make fuzz)")
@@ -409,12 +463,47 @@ def check_fuzz(ns, fa):
     try:
         r = subprocess.run(("ip", "netns", "exec", ns.a, fuzz, "--fail", "--count",
                             str(FUZZ_COUNT), "--seed", "1", "--dst", ns.addr_b,
-                            "--src", ns.addr_a), capture_output=True, text=True, timeout=1800)
+                            "--src", ns.addr_a, "--dst6", ns.addr6_b, "--src6", ns.addr6_a),
+                           capture_output=True, text=True, timeout=1800)
     finally:
         fa.probability(0)
     tap_diag(r.stdout.strip())
     tap_check(r.returncode == 0, "altudp_fuzz --fail, %d sequences" % FUZZ_COUNT,
               "status %d: %s" % (r.returncode, r.stdout.strip().splitlines()[-1:]))
+    if v6:
+        m = re.search(r"^sequences \d+ \(IPv6 (\d+)\)", r.stdout, re.M)
+        n6 = int(m.group(1)) if m else 0
+        tap_check(n6 > 0, "altudp_fuzz --fail: IPv6 sequences among them (%d)" % n6,
+                  "none ran, and the module has IPv6 sockets")
+
+
+def run_family(ns, fa, fam):
+    """Parts one to three on sockets of one family; returns the errnos
+    native UDP returned in the nth sweeps."""
+    peer = Peer(ns, fam)
+    # Routes and the neighbour resolved before anything is failed.
+    peer.mk.sendto(b"warm", peer.addr)
+    peer.drain()
+    start, t_start = fa.injected(), time.monotonic()
+    nat_errs = set()
+    if "nth" in PARTS:
+        nth = FailNth()
+        t0 = time.monotonic()
+        per_kind, nat_errs = check_sweeps(ns, peer, nth)
+        nth.close()
+        tap_diag("%s nth failure: %s failures injected in %.0f s" % (
+            fam.name, dict(per_kind), time.monotonic() - t0))
+    for part, check in (("push", lambda: check_push_pressure(ns, peer, fa)),
+                        ("random", lambda: check_random(ns, peer, fa, nat_errs))):
+        if part in PARTS:
+            t0 = time.monotonic()
+            check()
+            tap_diag("%s %s: %.0f s" % (fam.name, part, time.monotonic() - t0))
+    peer.close()
+    end = fa.injected()
+    got = {a: end[a] - start[a] for a in end}
+    tap_diag("%s: failures injected: %s, %d in all, in %.0f s" % (
+        fam.name, got, sum(got.values()), time.monotonic() - t_start))
 
 
 def main():
@@ -424,27 +513,20 @@ def main():
         skip_all(why)
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     base = module_refcnt()
-    with Netns() as ns, FaultAttrs() as fa:
-        peer = Peer(ns)
-        # Routes and the neighbour resolved before anything is failed.
-        peer.mk.sendto(b"warm", peer.addr)
-        peer.drain()
-        nat_errs = set()
-        if "nth" in PARTS:
-            nth = FailNth()
+    v6 = "6" in FAMILIES
+    if v6 and has_family(socket.AF_INET6):
+        tap_skip("IPv6 parts", has_family(socket.AF_INET6))
+        v6 = False
+    with Netns(ipv6=True) as ns, FaultAttrs() as fa:
+        for fam in (Family(ns, False), Family(ns, True)):
+            if fam.name[-1] in FAMILIES and (v6 or not fam.v6):
+                run_family(ns, fa, fam)
+        if "fuzz" in PARTS:
             t0 = time.monotonic()
-            per_kind, nat_errs = check_sweeps(ns, peer, nth)
-            nth.close()
-            tap_diag("nth failure: %s failures injected in %.0f s" % (
-                dict(per_kind), time.monotonic() - t0))
-        for part, check in (("push", lambda: check_push_pressure(ns, peer, fa)),
-                            ("random", lambda: check_random(ns, peer, fa, nat_errs)),
-                            ("fuzz", lambda: check_fuzz(ns, fa))):
-            if part in PARTS:
-                t0 = time.monotonic()
-                check()
-                tap_diag("%s: %.0f s" % (part, time.monotonic() - t0))
-        peer.close()
+            before = fa.injected()
+            check_fuzz(ns, fa, v6)
+            got = {a: n - before[a] for a, n in fa.injected().items()}
+            tap_diag("fuzz: %s failures injected in %.0f s" % (got, time.monotonic() - t0))
         for c in _ctl.values():
             c.close()
         total = fa.injected()
