@@ -171,7 +171,8 @@ check-debug: deps
 # src/Kbuild: only here and in check-debug), run in the debug kernel.
 coverage: deps
 	@$(MAKE) -s fuzz difftest
-	@ALTUDP_FUZZ_COUNT=$${ALTUDP_FUZZ_COUNT:-10000} scripts/debug/check
+	@ALTUDP_COVERAGE_STRICT=1 ALTUDP_FUZZ_COUNT=$${ALTUDP_FUZZ_COUNT:-10000} \
+		scripts/debug/check
 
 demo: deps
 	@scripts/demo-vm
