@@ -85,10 +85,11 @@ struct altudp6_sock {
 };
 
 /*
- * inet6_sk() of an altudp IPv6 socket: where inet6_create() pointed its
- * pinet6 (altudp_pinfo_offset()), and the socket of a sendmsg() is a full
- * one.  A constant offset from sk: no sk_fullsock() test, no load, and
- * nothing for the compiler to keep in a register over a call.
+ * The ipv6_pinfo of an altudp IPv6 socket, as inet6_sk() finds it: at
+ * the offset where inet6_create() pointed its pinet6
+ * (altudp_pinfo_offset()), as the socket of a sendmsg() is a full one.  A
+ * constant offset from sk: no sk_fullsock() test, no load, and nothing
+ * for the compiler to keep in a register over a call.
  */
 static inline struct ipv6_pinfo *altudp_inet6_sk(const struct sock *sk)
 {
