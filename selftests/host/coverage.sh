@@ -6,9 +6,9 @@
 # against): it parses, every block has its reason, and every line it
 # lists is still in the function it names, in src/ (a line edited away
 # must leave the list too).  Then scripts/debug/unreached-check on canned
-# input: a listed line is justified, an unlisted one or one listed fewer
-# times than it is unreached is reported, and a block without a reason
-# is refused.
+# input: a listed line (or branch line, "branch: TEXT") is justified, an
+# unlisted one or one listed fewer times than it is unreached is
+# reported, and a block without a reason is refused.
 #
 # Runs on the build host (scripts/check), not in the test VM.
 
@@ -26,7 +26,8 @@ if out=$(awk -v src="$top/src/" '
 function norm(s) { gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s); return s }
 /^#/ || /^[ \t]*$/ { next }
 /^\t/ {
-	t = norm($0); found = 0; in_fn = 0; n = 0
+	# a branch line ("branch: TEXT") is a line of the function too
+	t = norm($0); sub(/^branch: /, "", t); found = 0; in_fn = 0; n = 0
 	while ((getline l < (src file)) > 0) {
 		n++
 		if (l ~ ("^[a-z].*[ *]" fn "\\(")) { in_fn = 1; continue }
@@ -53,6 +54,7 @@ cat >"$work/list" <<'EOS'
 append.c: altudp_append_data: the allocation cannot fail in the test VM
 	goto error;
 	goto error;
+	branch: if (!skb)
 main.c: altudp_init: hardware
 	return -ENODEV;
 EOS
@@ -60,17 +62,22 @@ cat >"$work/unreached" <<'EOS'
 append.c:10: altudp_append_data:         goto  error;
 append.c:12: altudp_append_data: goto error;
 append.c:13: altudp_append_data: goto error;
+append.c:9: altudp_append_data: branch:         if (!skb)
+append.c:20: altudp_append_data: branch: if (err)
+append.c:21: altudp_append_data: if (!skb)
 main.c:40: altudp_exit: return -ENODEV;
 output.c:5: altudp_send_skb: kfree_skb(skb);
 EOS
 n=$("$check" "$work/list" "$work/unreached" "$work/out")
 want='append.c:13: altudp_append_data: goto error;
+append.c:20: altudp_append_data: branch: if (err)
+append.c:21: altudp_append_data: if (!skb)
 main.c:40: altudp_exit: return -ENODEV;
 output.c:5: altudp_send_skb: kfree_skb(skb);'
-if [ "$n" = 3 ] && [ "$(cat "$work/out")" = "$want" ]; then
-	tap_ok "lines listed fewer times, in another function or not at all are reported"
+if [ "$n" = 5 ] && [ "$(cat "$work/out")" = "$want" ]; then
+	tap_ok "lines and branches listed fewer times, in another function or not at all are reported"
 else
-	tap_fail "lines listed fewer times, in another function or not at all are reported"
+	tap_fail "lines and branches listed fewer times, in another function or not at all are reported"
 	tap_diag "printed $n; wrote: $(cat "$work/out")"
 fi
 printf 'append.c: altudp_append_data:\n\tgoto error;\n' >"$work/noreason"
