@@ -138,8 +138,10 @@ static inline struct rtable *altudp_rcache_route(struct sock *sk,
 	struct altudp_rcache *rc = &altudp_sk(sk)->rcache;
 
 	if (READ_ONCE(altudp_route_cache)) {
-		if (fl4->daddr == READ_ONCE(rc->last_daddr) ||
-		    fl4->daddr == READ_ONCE(rc->key.daddr))
+		/* hints only: altudp_rcache_lookup() takes the entry */
+		if (fl4->daddr == data_race(rc->last_daddr) ||
+		    /* the entry's destination, a hint as well */
+		    fl4->daddr == data_race(rc->key.daddr))
 			return altudp_rcache_lookup(sk, fl4, hit);
 		WRITE_ONCE(rc->last_daddr, fl4->daddr);
 		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_RCACHE_MISSES);

@@ -70,7 +70,6 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 			      unsigned int flags)
 {
 	struct inet_sock *inet = inet_sk(sk);
-	struct net *net = sock_net(sk);
 	struct ubuf_info *uarg = NULL;
 	struct sk_buff *skb;
 	struct ip_options *opt = cork->opt;
@@ -422,7 +421,7 @@ error_efault:
 error:
 	net_zcopy_put_abort(uarg, extra_uref);
 	cork->length -= length;
-	IP_INC_STATS(net, IPSTATS_MIB_OUTDISCARDS);
+	IP_INC_STATS(sock_net(sk), IPSTATS_MIB_OUTDISCARDS);
 	refcount_add(wmem_alloc_delta, &sk->sk_wmem_alloc);
 	if (hold_tskey)
 		atomic_dec(&sk->sk_tskey);

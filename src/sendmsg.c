@@ -198,8 +198,7 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		faddr = ipc.opt->opt.faddr;
 		connected = 0;
 	}
-	tos = altudp_rttos(&ipc, inet);
-	if (altudp_sendmsg_scope(sk, &ipc, msg, &tos, &scope))
+	if (altudp_sendmsg_scope(sk, &ipc, msg, &scope))
 		connected = 0;
 
 	uc_index = READ_ONCE(inet->uc_index);
@@ -228,11 +227,11 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		rt = dst_rtable(sk_dst_check(sk, 0));
 
 	if (!rt) {
-		struct net *net = sock_net(sk);
 		__u8 flow_flags = inet_sk_flowi_flags(sk);
 		bool hit = false;
 
 		fl4 = &fl4_stack;
+		tos = altudp_flow_tos(&ipc, inet, &scope);
 
 		/* IPPROTO_UDP as in 7.2: sk_protocol is always UDP here */
 		flowi4_init_output(fl4, ipc.oif, ipc.sockc.mark, tos, scope,
@@ -241,15 +240,15 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 
 		security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
 		if (connected)
-			rt = ip_route_output_flow(net, fl4, sk);
+			rt = ip_route_output_flow(sock_net(sk), fl4, sk);
 		else
 			rt = altudp_rcache_route(sk, fl4, &hit);
 		if (IS_ERR(rt)) {
 			err = PTR_ERR(rt);
-			rt = NULL;
 			if (err == -ENETUNREACH)
-				IP_INC_STATS(net, IPSTATS_MIB_OUTNOROUTES);
-			goto out;
+				IP_INC_STATS(sock_net(sk), IPSTATS_MIB_OUTNOROUTES);
+			/* no route to put */
+			goto out_free;
 		}
 
 		err = -EACCES;

@@ -200,21 +200,39 @@ static inline kuid_t sk_uid(const struct sock *sk)
  */
 static inline bool altudp_sendmsg_scope(struct sock *sk,
 					const struct ipcm_cookie *ipc,
-					const struct msghdr *msg,
-					u8 *tos, u8 *scope)
+					const struct msghdr *msg, u8 *scope)
 {
 #ifdef COMPAT_HAVE_IP_SENDMSG_SCOPE
 	*scope = ip_sendmsg_scope(inet_sk(sk), ipc, msg);
-	return *scope == RT_SCOPE_LINK;
 #else
-	*scope = RT_SCOPE_UNIVERSE;
+	/* Only a mark here: altudp_flow_tos() makes it RTO_ONLINK. */
 	if (sock_flag(sk, SOCK_LOCALROUTE) ||
 	    (msg->msg_flags & MSG_DONTROUTE) ||
-	    (ipc->opt && ipc->opt->opt.is_strictroute)) {
-		*tos |= RTO_ONLINK;
-		return true;
+	    (ipc->opt && ipc->opt->opt.is_strictroute))
+		*scope = RT_SCOPE_LINK;
+	else
+		*scope = RT_SCOPE_UNIVERSE;
+#endif
+	return *scope == RT_SCOPE_LINK;
+}
+
+/*
+ * The tos and scope of udp_sendmsg()'s flow, computed where the route
+ * is looked up so that a send on the socket's route keeps neither.
+ * Before ip_sendmsg_scope() (6.1), a link scope is RTO_ONLINK in the
+ * tos and the flow's scope is RT_SCOPE_UNIVERSE.
+ */
+static inline u8 altudp_flow_tos(struct ipcm_cookie *ipc,
+				 struct inet_sock *inet, u8 *scope)
+{
+#ifdef COMPAT_HAVE_IP_SENDMSG_SCOPE
+	return altudp_rttos(ipc, inet);
+#else
+	if (*scope == RT_SCOPE_LINK) {
+		*scope = RT_SCOPE_UNIVERSE;
+		return altudp_rttos(ipc, inet) | RTO_ONLINK;
 	}
-	return false;
+	return altudp_rttos(ipc, inet);
 #endif
 }
 
