@@ -105,13 +105,28 @@ static void altudp_destroy_sock(struct sock *sk)
 	udp_prot.destroy(sk);
 }
 
+/*
+ * udp_push_pending_frames() of an IPv4 socket.  Differs from the kernel:
+ * a socket that IPV6_ADDRFORM made IPv4 while another thread was in
+ * altudp_udpv6_sendmsg() past its checks can hold a corked IPv6 datagram
+ * (see altudp_destroy_sock()).  The kernel's udp_push_pending_frames()
+ * builds that one as IPv4 and frees its cork but not the IPv6 options
+ * there, which leak; here it is sent as the IPv6 datagram it is.
+ */
+static int altudp_push_pending(struct sock *sk)
+{
+	if (unlikely(udp_sk(sk)->pending == AF_INET6))
+		return altudp_udp_v6_push_pending_frames(sk);
+	return altudp_push_pending_frames(sk);
+}
+
 /* udp_setsockopt(): clearing UDP_CORK pushes through the module. */
 static int altudp_setsockopt(struct sock *sk, int level, int optname,
 			     sockptr_t optval, unsigned int optlen)
 {
 	if (altudp_udp_sockopt_level(level))
 		return altudp_udp_lib_setsockopt(sk, level, optname, optval,
-						 optlen, altudp_push_pending_frames);
+						 optlen, altudp_push_pending);
 	return ip_setsockopt(sk, level, optname, optval, optlen);
 }
 
@@ -136,7 +151,7 @@ static void altudp_splice_eof(struct socket *sock)
 
 	lock_sock(sk);
 	if (up->pending && !udp_test_bit(CORK, sk))
-		altudp_push_pending_frames(sk);
+		altudp_push_pending(sk);
 	release_sock(sk);
 }
 
