@@ -8,7 +8,7 @@ fraggap copy), with scatter-gather on and off and tx checksum offload on
 and off on the sender: chains of small writes, of 1-byte writes filling a
 fragment to the MTU, of 1000-byte writes crossing fragment boundaries and
 of writes ending in the gap.  Then UDP_CORK set/sent/cleared, a corked send to another
-destination, MSG_PROBE|MSG_MORE, MSG_MORE past 65507 bytes (EMSGSIZE, the
+destination, a corked datagram whose checksum sums to 0 (sent as 0xffff), MSG_PROBE|MSG_MORE, MSG_MORE past 65507 bytes (EMSGSIZE, the
 pending datagram dropped) and close() with data pending.  Send results,
 payloads, frames and Udp/Ip counters must be those of native UDP;
 /proc/net/altudp counters show that the append branch meant was taken.
@@ -18,8 +18,8 @@ import socket
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_module, tap_check, tap_end
-from txcmp import (MSG_PROBE, SOL_UDP, UDP_CORK, Peer, compare, ethtool, outq,
-                   send, set_mtu, side_by_side)
+from txcmp import (MSG_PROBE, SOL_UDP, SPORT, UDP_CORK, Peer, compare, ethtool, outq,
+                   send, set_mtu, side_by_side, zero_csum_payload)
 
 MORE = socket.MSG_MORE
 
@@ -104,6 +104,16 @@ def check_cork_option(ns, peer):
     tap_check(runs["altudp"].results[1] == "EMSGSIZE" and
               runs["altudp"].payloads == [payload(10, 3)],
               "MSG_MORE past 65507 bytes: EMSGSIZE, pending datagram dropped")
+
+    # A corked datagram is checksummed in software, where a sum of 0 is
+    # sent as 0xffff (udp_send_skb()'s CSUM_MANGLED_0).
+    zero = zero_csum_payload(ns.addr_a, peer.addr[0], SPORT, peer.addr[1], 300)
+    runs = side_by_side(ns, peer, lambda s: [
+        send(s, zero[:100], MORE, peer.addr), send(s, zero[100:], 0, peer.addr)])
+    compare("corked, checksum summing to 0", runs)
+    tap_check([r.get("ucheck") for r in runs["altudp"].records] == [0xffff],
+              "corked, checksum summing to 0: sent as 0xffff",
+              "%r" % runs["altudp"].records)
 
     def close_pending(s):
         res = [send(s, payload(3000, 1), MORE, peer.addr), outq(s) > 0]

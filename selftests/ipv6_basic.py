@@ -20,7 +20,7 @@ import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import (Kprobes, Netns, kprobes_writable, module_refcnt, require_family, run_in,
                     tap_check, tap_diag, tap_end, tap_skip)
 from txcmp import (SO_SNDBUFFORCE, SOL_UDP, SPORT, UDP_CORK, UDP_SEGMENT, Peer, compare, same,
-                   send, side_by_side)
+                   send, side_by_side, zero_csum_payload)
 from udpcmp import altudp_stats, raw_sendto, sockaddr_in, sockaddr_in6
 
 require_family(socket.AF_INET6)
@@ -141,6 +141,14 @@ def cases(ns, peer, peer4, watch):
         return [send(s, data(100), MORE, addr=to), send(s, data(200, 1), MORE, addr=to),
                 send(s, data(50, 2), addr=to)]
     compare("MSG_MORE", side_by_side(ns, peer, more))
+
+    # checksummed in software, a sum of 0 sent as 0xffff (CSUM_MANGLED_0)
+    zero = zero_csum_payload(ns.addr6_a, to[0], SPORT, to[1], 300)
+    runs = side_by_side(ns, peer, lambda s: [send(s, zero[:100], MORE, addr=to),
+                                             send(s, zero[100:], addr=to)])
+    compare("MSG_MORE, checksum summing to 0", runs)
+    tap_check([r.get("ucheck") for r in runs["altudp"].records] == [0xffff],
+              "MSG_MORE, checksum summing to 0: sent as 0xffff", "%r" % runs["altudp"].records)
 
     def cork(s):
         s.setsockopt(SOL_UDP, UDP_CORK, 1)

@@ -18,18 +18,18 @@ import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_family, run_in, tap_end, tap_skip
-from txcmp import (IPV6_AUTOFLOWLABEL, IPV6_DONTFRAG, IPV6_DSTOPTS, IPV6_FLOWINFO_SEND,
-                   IPV6_FLOWLABEL_MGR, IPV6_HOPLIMIT, IPV6_HOPOPTS, IPV6_MTU, IPV6_MTU_DISCOVER,
-                   IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IPV6_PKTINFO,
-                   IPV6_RECVERR, IPV6_RECVPATHMTU, IPV6_RTHDR, IPV6_RTHDRDSTOPTS, IPV6_TCLASS,
-                   IPV6_UNICAST_HOPS, IPV6_V6ONLY, SOL_IPV6, Peer, compare, send, sender,
-                   set_mtu, side_by_side)
+from txcmp import (IPV6_AUTOFLOWLABEL, IPV6_DONTFRAG, IPV6_DSTOPTS, IPV6_FLOWINFO,
+                   IPV6_FLOWINFO_SEND, IPV6_FLOWLABEL_MGR, IPV6_HOPLIMIT, IPV6_HOPOPTS, IPV6_MTU,
+                   IPV6_MTU_DISCOVER, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP,
+                   IPV6_PKTINFO, IPV6_RECVERR, IPV6_RECVPATHMTU, IPV6_RTHDR, IPV6_RTHDRDSTOPTS,
+                   IPV6_TCLASS, IPV6_UNICAST_HOPS, IPV6_V6ONLY, SOL_IPV6, Peer, compare, send,
+                   sender, set_mtu, side_by_side)
 from udpcmp import recv_errqueue
 
 require_family(socket.AF_INET6)
 
 IPV6_PMTUDISC_DONT, IPV6_PMTUDISC_WANT, IPV6_PMTUDISC_DO, IPV6_PMTUDISC_PROBE = range(4)
-IPV6_FL_A_GET, IPV6_FL_F_CREATE, IPV6_FL_S_ANY = 0, 1, 255
+IPV6_FL_A_GET, IPV6_FL_F_CREATE, IPV6_FL_S_PROCESS, IPV6_FL_S_ANY = 0, 1, 2, 255
 
 # Extension headers (the kernel fills in the next header byte): a
 # hop-by-hop header with a router alert, destination options with an
@@ -68,10 +68,11 @@ def pktinfo(addr, ifindex=0):
     return socket.inet_pton(socket.AF_INET6, addr) + struct.pack("=I", ifindex)
 
 
-def flowlabel_req(dst, label):
-    """struct in6_flowlabel_req asking for a shared lease on label."""
+def flowlabel_req(dst, label, share=IPV6_FL_S_ANY):
+    """struct in6_flowlabel_req asking for a lease on label, shared with
+    anyone by default."""
     return socket.inet_pton(socket.AF_INET6, dst) + struct.pack(
-        "!I", label) + struct.pack("=BBHHHI", IPV6_FL_A_GET, IPV6_FL_S_ANY,
+        "!I", label) + struct.pack("=BBHHHI", IPV6_FL_A_GET, share,
                                    IPV6_FL_F_CREATE, 0, 0, 0)
 
 
@@ -177,6 +178,17 @@ def cases(ns, peer):
         ("connected", [], lambda s: [s.connect(d)] + sends(None, one + big)(s)),
         ("ICMPv6 port unreachable", recverr,
          lambda s: sends((d[0], d[1] + 1), one)(s) + [time.sleep(0.1), recv_errqueue(s)]),
+        # Last: a lease of this process's own makes the namespace look a
+        # sent flow label up for good (flowlabel_has_excl), and a label
+        # without a lease is refused then (EINVAL), from the destination
+        # or from an IPV6_FLOWINFO cmsg; the leased one is sent with the
+        # lease's options.
+        ("IPV6_FLOWLABEL_MGR lease of this process",
+         [(SOL_IPV6, IPV6_FLOWLABEL_MGR, flowlabel_req(ns.addr6_b, 0x23456, IPV6_FL_S_PROCESS)),
+          (SOL_IPV6, IPV6_FLOWINFO_SEND, 1)],
+         lambda s: sends(d[:2] + (0x23456, 0), one + big)(s) +
+         sends(d[:2] + (0x54321, 0), one)(s) +
+         sends(d, [(100, [(SOL_IPV6, IPV6_FLOWINFO, struct.pack("!I", 0x54321))], 0)])(s)),
     )
 
 

@@ -198,6 +198,19 @@ def _udp_verdict(saddr, daddr, udp, partial):
     return "ok" if (pseudo + _sum16(udp)) % 0xffff == 0 else "bad"
 
 
+def zero_csum_payload(src, dst, sport, dport, n):
+    """n bytes (n even) of a datagram from src:sport to dst:dport (both
+    IPv4 or both IPv6) whose UDP checksum sums to 0, which the sender
+    must send as 0xffff (CSUM_MANGLED_0): its last two bytes are chosen."""
+    family = socket.AF_INET6 if ":" in src else socket.AF_INET
+    body = bytes((i * 7 + 9) & 0xff for i in range(n - 2))
+    pseudo = socket.inet_pton(family, src) + socket.inet_pton(family, dst)
+    rest = _sum16(pseudo) + 17 + 2 * (8 + n) + sport + dport + _sum16(body)
+    while rest >> 16:
+        rest = (rest & 0xffff) + (rest >> 16)
+    return body + struct.pack("!H", ~rest & 0xffff)
+
+
 IPV6_EXT = {0: "hop", 43: "rt", 44: "frag", 60: "dst", 51: "ah"}
 
 
