@@ -21,8 +21,9 @@ work=$top/build/coverage_host
 fresh_dir "$work"
 
 # The list against the sources: for each block, each text must be a line
-# of FILE between FUNCTION's first line and the next function's.
-if out=$(awk -v src="$top/src/" '
+# of FILE (src/..., as scripts/coverage names it) between FUNCTION's
+# first line and the next function's.
+if out=$(awk -v src="$top/" '
 function norm(s) { gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s); return s }
 /^#/ || /^[ \t]*$/ { next }
 /^\t/ {
