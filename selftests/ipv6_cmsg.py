@@ -4,12 +4,12 @@
 # The IPv6 control plane of a send, side by side with the kernel's UDPv6:
 # hop limits, traffic class, packet info, don't-fragment and path MTU
 # discovery, flow labels (automatic, sent with IPV6_FLOWINFO_SEND, leased
-# with IPV6_FLOWLABEL_MGR), extension headers as sticky options and as
-# control messages, multicast and link-local scopes, v4-mapped
-# destinations.  Each case sends from a native then an altudp socket with
-# the same options and compares send results, payloads received, the
-# frames' IPv6 headers and extension headers, error queues and the
-# Udp6/Ip6 counters of /proc/net/snmp6.
+# with IPV6_FLOWLABEL_MGR), extension headers as sticky options (a segment
+# routing header too) and as control messages, multicast and link-local
+# scopes, v4-mapped destinations.  Each case sends from a native then an
+# altudp socket with the same options and compares send results, payloads
+# received, the frames' IPv6 headers and extension headers, error queues
+# and the Udp6/Ip6 counters of /proc/net/snmp6.
 
 import errno
 import socket
@@ -41,6 +41,13 @@ DST_BIG = b"\x00\x03\x1e\x1c" + bytes(range(28))
 
 def rthdr2(addr):
     return b"\x00\x02\x02\x01" + bytes(4) + socket.inet_pton(socket.AF_INET6, addr)
+
+
+def srh(addr, tlv=b""):
+    """A segment routing header (type 4) of one segment, addr, segments
+    left 0, and TLVs after it."""
+    return bytes([0, (24 + len(tlv)) // 8 - 1, 4, 0, 0, 0, 0, 0]) + \
+        socket.inet_pton(socket.AF_INET6, addr) + tlv
 
 
 def rthdr_refused(ns, opts):
@@ -155,6 +162,11 @@ def cases(ns, peer):
          [(SOL_IPV6, IPV6_HOPOPTS, HOP_RA), (SOL_IPV6, IPV6_DSTOPTS, DST_OPT),
           (SOL_IPV6, IPV6_RTHDRDSTOPTS, DST_OPT), (SOL_IPV6, IPV6_RTHDR, rthdr2(d[0]))],
          sends(d, one + big)),
+        # the receiver drops them: no seg6_enabled on its link
+        ("sticky segment routing header", [(SOL_IPV6, IPV6_RTHDR, srh(d[0]))],
+         sends(d, one + big)),
+        ("sticky segment routing header with a PadN TLV",
+         [(SOL_IPV6, IPV6_RTHDR, srh(d[0], bytes([4, 6]) + bytes(6)))], sends(d, one)),
         ("extension header cmsgs", [], sends(d, [
             (100, [(SOL_IPV6, IPV6_HOPOPTS, HOP_RA)], 0),
             (3000, [(SOL_IPV6, IPV6_DSTOPTS, DST_BIG), (SOL_IPV6, IPV6_HOPOPTS, HOP_RA)], 0),
