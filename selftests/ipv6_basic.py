@@ -2,18 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The AF_INET6 altudp socket side by side with the kernel's UDPv6: plain
-# sends, connected and not, MSG_MORE, UDP_CORK, a datagram over the MTU
-# (fragments), UDP_SEGMENT, UDP_NO_CHECK6_TX, the errnos of bad addresses
-# (short sockaddr_in6, an AF_INET one, port 0, scope ids), v4-mapped
-# destinations (IPv4 frames from the module's IPv4 path: AltUdp counters
-# move, udp_sendmsg is not called), IPV6_V6ONLY with a v4-mapped
-# destination, IPV6_ADDRFORM then sends (the module's IPv4 path still),
-# and closing sockets with corked data pending (the module's references
-# come back).  Frames, payloads, results and the Udp/Udp6/Ip/Ip6 counters
-# are compared with a native sender's.
+# sends, connected and not, MSG_MORE, UDP_CORK, sendfile() and splice(), a
+# datagram over the MTU (fragments), UDP_SEGMENT, UDP_NO_CHECK6_TX, the
+# errnos of bad addresses (short sockaddr_in6, an AF_INET one, port 0,
+# scope ids), v4-mapped destinations (IPv4 frames from the module's IPv4
+# path: AltUdp counters move, udp_sendmsg is not called), IPV6_V6ONLY with
+# a v4-mapped destination, IPV6_ADDRFORM then sends (the module's IPv4
+# path still), and closing sockets with corked data pending (the module's
+# references come back).  Frames, payloads, results and the Udp/Udp6/Ip/Ip6
+# counters are compared with a native sender's.
 
 import errno
+import os
 import socket
+import tempfile
 import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
@@ -21,7 +23,7 @@ from altudp import (Kprobes, Netns, kprobes_writable, module_refcnt, require_fam
                     tap_check, tap_diag, tap_end, tap_skip)
 from txcmp import (SO_SNDBUFFORCE, SOL_UDP, SPORT, UDP_CORK, UDP_SEGMENT, Peer, compare, same,
                    send, side_by_side, zero_csum_payload)
-from udpcmp import altudp_stats, raw_sendto, sockaddr_in, sockaddr_in6
+from udpcmp import altudp_stats, outcome, raw_sendto, sockaddr_in, sockaddr_in6
 
 require_family(socket.AF_INET6)
 
@@ -156,6 +158,24 @@ def cases(ns, peer, peer4, watch):
         s.setsockopt(SOL_UDP, UDP_CORK, 0)
         return r
     compare("UDP_CORK", side_by_side(ns, peer, cork))
+
+    def spliced(s):
+        # the end of each splice pushes the datagram (altudp6_splice_eof())
+        s.connect(to)
+        r = []
+        with tempfile.TemporaryFile() as f:
+            f.write(data(20000))
+            f.flush()
+            r += [outcome(os.sendfile, s.fileno(), f.fileno(), 0, n) for n in (1, 1000, 4000)]
+        rp, wp = os.pipe()
+        try:
+            os.write(wp, data(3000, 1))
+            r.append(outcome(os.splice, rp, s.fileno(), 3000))
+        finally:
+            os.close(rp)
+            os.close(wp)
+        return r
+    compare("sendfile and splice, connected", side_by_side(ns, peer, spliced, flowlabel=False))
 
     def frag(s):
         return [send(s, data(4000), addr=to), send(s, data(1500, 1), addr=to),
