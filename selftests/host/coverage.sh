@@ -31,7 +31,8 @@ function norm(s) { gsub(/[ \t]+/, " ", s); sub(/^ /, "", s); sub(/ $/, "", s); r
 	t = norm($0); sub(/^branch: /, "", t); found = 0; in_fn = 0; n = 0
 	while ((getline l < (src file)) > 0) {
 		n++
-		if (l ~ ("^[a-z].*[ *]" fn "\\(")) { in_fn = 1; continue }
+		# the first line of the function, its signature, is one of its lines
+		if (l ~ ("^[a-z].*[ *]" fn "\\(")) in_fn = 1
 		if (in_fn && l ~ /^}/) in_fn = 0
 		if (in_fn && norm(l) == t) found++
 	}
