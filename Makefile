@@ -144,11 +144,13 @@ fuzz:
 	@$(MAKE) -s -C selftests/fuzz O=$(CURDIR)/build
 
 # The differential runner and the mutant module of its self-test
-# (selftests/diff.sh, selftests/diff_selftest.sh) and the zerocopy race
-# (selftests/zerocopy_race.sh), built before the VMs boot.
+# (selftests/diff.sh, selftests/diff_selftest.sh), the zerocopy race
+# (selftests/zerocopy_race.sh) and io_uring's zerocopy sends
+# (selftests/io_uring_zc.sh), built before the VMs boot.
 difftest:
 	@$(MAKE) -s -C selftests/diff O=$(CURDIR)/build
 	@$(MAKE) -s -C selftests/zc_race O=$(CURDIR)/build
+	@$(MAKE) -s -C selftests/io_uring O=$(CURDIR)/build
 	@scripts/build-mutant || \
 		echo "difftest: no mutant for some kernel: diff_selftest.sh fails on it"
 

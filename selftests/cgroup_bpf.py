@@ -8,7 +8,10 @@
 # programs that drop, drop with congestion notification, pass with it,
 # and pass.  Where the module has IPv6 sockets, BPF_CGROUP_UDP6_SENDMSG
 # programs (rewriting, refusing, passing UDP only) and an INET_EGRESS one
-# that drops act on an IPv6 altudp socket as on UDPv6's.  The test moves itself into a cgroup of its own, attaches one
+# that drops act on an IPv6 altudp socket as on UDPv6's.  A sendmsg
+# program that sets port 0, and an IPv6 one that writes an IPv4-mapped
+# address, make unconnected sends fail (EINVAL, ENOTSUPP) as UDP's.  The
+# test moves itself into a cgroup of its own, attaches one
 # program at a time, and compares the send results (unconnected, then
 # connected: the sendmsg hook runs for unconnected sends only), frames,
 # payloads, Udp/Ip counters and the times the program ran (bpf_stats)
@@ -36,13 +39,18 @@ def le32(b):
     return struct.unpack("<I", b)[0]
 
 
+def store_addr(addr, v6):
+    insns = []
+    for i in range(0, len(addr), 4):
+        insns += [mov(2, le32(addr[i:i + 4])), stx_w(1, (USER_IP6 if v6 else USER_IP4) + i, 2)]
+    return insns
+
+
 def programs(peer):
     v6 = peer.family == socket.AF_INET6
     sendmsg, name = (UDP6_SENDMSG, "UDP6_SENDMSG") if v6 else (UDP4_SENDMSG, "UDP4_SENDMSG")
     addr = socket.inet_pton(peer.family, peer.addr[0])
-    rewrite = []
-    for i in range(0, len(addr), 4):
-        rewrite += [mov(2, le32(addr[i:i + 4])), stx_w(1, (USER_IP6 if v6 else USER_IP4) + i, 2)]
+    rewrite = store_addr(addr, v6)
     port = le32(struct.pack("!H", peer.addr[1]) + bytes(2))
     verdict = {n: [mov(0, n), EXIT] for n in range(4)}
     progs = (
@@ -51,6 +59,9 @@ def programs(peer):
          ELSEWHERE[peer.family], lambda n: n.results[:2] == [100, 3000] and len(n.payloads) == 3),
         (name + " refusing", CGROUP_SOCK_ADDR, sendmsg, verdict[0],
          peer.addr, lambda n: n.results[:2] == ["EPERM"] * 2 and len(n.payloads) == 1),
+        (name + " setting port 0", CGROUP_SOCK_ADDR, sendmsg,
+         [mov(2, 0), stx_w(1, USER_PORT, 2)] + verdict[1],
+         peer.addr, lambda n: n.results[:2] == ["EINVAL"] * 2 and len(n.payloads) == 1),
         (name + " passing SOCK_DGRAM, IPPROTO_UDP only", CGROUP_SOCK_ADDR, sendmsg,
          [ldx_w(2, 1, PROTOCOL), jne(2, socket.IPPROTO_UDP, 4),
           ldx_w(2, 1, TYPE), jne(2, socket.SOCK_DGRAM, 2)] + verdict[1] + verdict[0],
@@ -64,7 +75,15 @@ def programs(peer):
         ("INET_EGRESS passing", CGROUP_SKB, EGRESS, verdict[1],
          peer.addr, lambda n: len(n.payloads) == 3),
     )
-    return progs[:4] if v6 else progs
+    if not v6:
+        return progs
+    mapped = socket.inet_pton(socket.AF_INET6, "::ffff:" + ELSEWHERE[socket.AF_INET][0])
+    # udpv6_sendmsg(): "BPF program rewrote IPv6-only by IPv4-mapped IPv6".
+    return progs[:5] + (
+        (name + " writing an IPv4-mapped address", CGROUP_SOCK_ADDR, sendmsg,
+         store_addr(mapped, True) + verdict[1],
+         peer.addr, lambda n: n.results[:2] == ["524"] * 2 and len(n.payloads) == 1),
+    )
 
 
 def case(ns, peer, cg, desc, prog_type, attach_type, insns, dest, expect):

@@ -3,13 +3,14 @@
 #
 # The AF_INET6 altudp socket side by side with the kernel's UDPv6: plain
 # sends, connected and not, MSG_MORE, UDP_CORK, sendfile() and splice(), a
-# datagram over the MTU (fragments), UDP_SEGMENT, UDP_NO_CHECK6_TX, the
-# errnos of bad addresses (short sockaddr_in6, an AF_INET one, port 0,
-# scope ids), v4-mapped destinations (IPv4 frames from the module's IPv4
-# path: AltUdp counters move, udp_sendmsg is not called), IPV6_V6ONLY with
-# a v4-mapped destination, IPV6_ADDRFORM then sends (the module's IPv4
-# path still), and closing sockets with corked data pending (the module's
-# references come back).  Frames, payloads, results and the Udp/Udp6/Ip/Ip6
+# datagram over the MTU (fragments), MSG_MORE and fragments again without
+# scatter-gather, UDP_SEGMENT, UDP_NO_CHECK6_TX, the errnos of bad
+# addresses (short sockaddr_in6, an AF_INET one, port 0, scope ids),
+# v4-mapped destinations (IPv4 frames from the module's IPv4 path: AltUdp
+# counters move, udp_sendmsg is not called), IPV6_V6ONLY with a v4-mapped
+# destination, IPV6_ADDRFORM then sends (the module's IPv4 path still), and
+# closing sockets with corked data pending (the module's references come
+# back).  Frames, payloads, results and the Udp/Udp6/Ip/Ip6
 # counters are compared with a native sender's.
 
 import errno
@@ -21,8 +22,8 @@ import time
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import (Kprobes, Netns, kprobes_writable, module_refcnt, require_family, run_in,
                     tap_check, tap_diag, tap_end, tap_skip)
-from txcmp import (SO_SNDBUFFORCE, SOL_UDP, SPORT, UDP_CORK, UDP_SEGMENT, Peer, compare, same,
-                   send, side_by_side, zero_csum_payload)
+from txcmp import (SO_SNDBUFFORCE, SOL_UDP, SPORT, UDP_CORK, UDP_SEGMENT, Peer, compare,
+                   ethtool, same, send, side_by_side, zero_csum_payload)
 from udpcmp import altudp_stats, outcome, raw_sendto, sockaddr_in, sockaddr_in6
 
 require_family(socket.AF_INET6)
@@ -181,6 +182,15 @@ def cases(ns, peer, peer4, watch):
         return [send(s, data(4000), addr=to), send(s, data(1500, 1), addr=to),
                 send(s, data(3000, 2), MORE, addr=to), send(s, data(3000, 3), addr=to)]
     compare("fragmented (MTU 1500)", side_by_side(ns, peer, frag))
+
+    # without scatter-gather a corked datagram is built in linear skbs
+    # of the MTU's size, appended to while they have room
+    feats = ethtool(ns.a, ns.if_a, "sg", "off")
+    try:
+        compare("MSG_MORE and fragmented, scatter-gather off (%s)" % feats.get("scatter-gather"),
+                side_by_side(ns, peer, lambda s: more(s) + frag(s)))
+    finally:
+        ethtool(ns.a, ns.if_a, "sg", "on")
 
     def gso(s):
         s.setsockopt(SOL_UDP, UDP_SEGMENT, 1000)

@@ -88,7 +88,10 @@ int test_parse_opts(int argc, char **argv, const struct test_opt *opts);
 
 /* setsockopt() of an int; its status. */
 int sock_set_int(int fd, int level, int name, int val);
-/* bind() to addr (INADDR_ANY if NULL) and port; its status. */
+/*
+ * bind() to addr (INADDR_ANY if NULL; an IPv6 address binds an AF_INET6
+ * socket) and port; its status.
+ */
 int sock_bind(int fd, const char *addr, int port);
 /* SO_SNDTIMEO of usec microseconds; its status. */
 int sock_set_sndtimeo(int fd, long usec);

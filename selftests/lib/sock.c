@@ -27,7 +27,16 @@ int sock_bind(int fd, const char *addr, int port)
 		.sin_family = AF_INET,
 		.sin_port = htons(port),
 	};
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(port),
+	};
 
+	if (addr && strchr(addr, ':')) {
+		if (inet_pton(AF_INET6, addr, &sin6.sin6_addr) != 1)
+			return -1;
+		return bind(fd, (struct sockaddr *)&sin6, sizeof(sin6));
+	}
 	if (addr && inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
 		return -1;
 	return bind(fd, (struct sockaddr *)&sin, sizeof(sin));
