@@ -7,7 +7,7 @@ ends in the last 3 bytes leaves a gap the next fragment takes over: the
 fraggap copy), with scatter-gather on and off and tx checksum offload on
 and off on the sender: chains of small writes, of 1-byte writes filling a
 fragment to the MTU, of 1000-byte writes crossing fragment boundaries and
-of writes ending in the gap.  Then UDP_CORK set/sent/cleared, a corked send to another
+of writes ending in the gap, and appends whose copy faults (EFAULT).  Then UDP_CORK set/sent/cleared, a corked send to another
 destination, a corked datagram whose checksum sums to 0 (sent as 0xffff), MSG_PROBE|MSG_MORE, MSG_MORE past 65507 bytes (EMSGSIZE, the
 pending datagram dropped) and close() with data pending.  Send results,
 payloads, frames and Udp/Ip counters must be those of native UDP;
@@ -20,6 +20,7 @@ import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_module, tap_check, tap_end
 from txcmp import (MSG_PROBE, SOL_UDP, SPORT, UDP_CORK, Peer, compare, ethtool, outq,
                    send, set_mtu, side_by_side, zero_csum_payload)
+from udpcmp import outcome, sendmsg_fault, sockaddr_in
 
 MORE = socket.MSG_MORE
 
@@ -66,6 +67,23 @@ def check_chains(ns, peer, feats):
               (moved["LinearCopies"] > 0) == (not sg))
         tap_check(ok, desc + ": CorkedSends, FraggapCopies, SgPageFrags, "
                   "LinearCopies moved as expected", "%r" % moved)
+
+    # An append whose copy faults (EFAULT) drops the pending datagram:
+    # into the skb's tailroom without scatter-gather, into page frags with
+    # it, and into a new fragment's skb.
+    name = sockaddr_in(*peer.addr)
+
+    def faulting(s):
+        return [send(s, payload(100, 1), MORE, peer.addr),
+                outcome(sendmsg_fault, s, payload(200, 2), 100, name, MORE),
+                send(s, payload(1000, 3), MORE, peer.addr),
+                outcome(sendmsg_fault, s, payload(1000, 4), 100, name, 0),
+                send(s, payload(50, 5), 0, peer.addr)]
+    runs = side_by_side(ns, peer, faulting)
+    compare("corked appends that fault, " + tag, runs)
+    tap_check(runs["altudp"].payloads == [payload(50, 5)],
+              "corked appends that fault, %s: the pending datagrams dropped" % tag,
+              "%r" % [len(p) for p in runs["altudp"].payloads])
 
 
 def check_cork_option(ns, peer):

@@ -5,7 +5,8 @@
 # altudp socket set up alike: the return value or errno, what IP_RECVERR
 # queued, the sender's /proc/net/snmp Ip Out*/Frag* and Udp
 # OutDatagrams/SndbufErrors deltas, what the peer received and the value
-# an option reads back must all be the same.  One TAP point per case.
+# an option reads back must all be the same.  One TAP point per case;
+# among them buffers that fault part way (EFAULT).
 # Then, where the module has IPv6 sockets, the IPv6 cases on an AF_INET6
 # socket of each kind: IPV6_RECVERR's queue and the Ip6/Udp6 counters of
 # /proc/net/snmp6 too.
@@ -19,7 +20,7 @@ from altudp import Netns, has_family, ns_exec, require_module, tap_check, tap_en
 from udpcmp import IP_MTU_DISCOVER, IP_PKTINFO, IP_PMTUDISC_DO, IP_RECVERR, IP_RETOPTS, \
     KINDS, MSG_CONFIRM, MSG_PROBE, SCM_TXTIME, SO_TXTIME, SO_ZEROCOPY, UDP_CORK, \
     UDP_SEGMENT, cmsg, new_sock, outcome, raw_sendmsg, raw_sendto, recv_errqueue, \
-    sender_counter, sender_counter6, snmp, snmp_delta, sockaddr_in, sockaddr_in6
+    sender_counter, sender_counter6, sendmsg_fault, snmp, snmp_delta, sockaddr_in, sockaddr_in6
 from txcmp import (IPV6_2292PKTINFO, IPV6_DONTFRAG, IPV6_DSTOPTS, IPV6_FLOWINFO,
                    IPV6_FLOWINFO_SEND, IPV6_FLOWLABEL_MGR, IPV6_HOPLIMIT, IPV6_HOPOPTS, IPV6_MTU,
                    IPV6_MTU_DISCOVER, IPV6_MULTICAST_HOPS, IPV6_NEXTHOP, IPV6_PATHMTU,
@@ -73,6 +74,28 @@ class Cases(list):
     def opts(*settings):
         return lambda s: [s.setsockopt(*o) for o in settings]
 
+    def faults(self):
+        """Buffers that fault part way: the copy's EFAULT, from the first
+        fragment or a later one, corked, segmented; the datagram pending
+        before a failed append is dropped."""
+        add, name, peer = self.add, self.name, self.peer
+        more = socket.MSG_MORE
+        add("an unmapped buffer, 100 bytes", lambda s: sendmsg_fault(s, b"", 100, name))
+        add("a buffer unmapped after 1000 of 3000 bytes",
+            lambda s: sendmsg_fault(s, b"f" * 1000, 2000, name))
+        add("a buffer unmapped after 2500 of 3000 bytes",
+            lambda s: sendmsg_fault(s, b"f" * 2500, 500, name))
+        add("MSG_MORE, then a buffer unmapped after 100 bytes, then a send",
+            lambda s: (outcome(sendmsg_fault, s, b"f" * 100, 100, name, more),
+                       s.sendto(b"z" * 50, peer)),
+            lambda s: s.sendto(b"m" * 100, more, peer))
+        add("MSG_MORE, then a buffer unmapped after 3000 bytes",
+            lambda s: sendmsg_fault(s, b"f" * 3000, 100, name, more),
+            lambda s: s.sendto(b"m" * 1000, more, peer))
+        add("GSO 1000, a buffer unmapped after 2500 of 5000 bytes",
+            lambda s: sendmsg_fault(s, b"f" * 2500, 2500, name),
+            self.opts((socket.SOL_UDP, UDP_SEGMENT, 1000)))
+
 
 def build_cases(ns):
     """The IPv4 cases."""
@@ -124,6 +147,7 @@ def build_cases(ns):
         opts((socket.SOL_IP, socket.IP_MULTICAST_IF, socket.inet_aton(ns.addr_a))))
     add("GSO 1000 with SO_NO_CHECK", sendto(5000),
         opts((socket.SOL_UDP, UDP_SEGMENT, 1000), (socket.SOL_SOCKET, SO_NO_CHECK, 1)))
+    cases.faults()
 
     # Control messages, generated: (what, level, type, data[, cmsg_len]).
     lo_index = socket.if_nametoindex("lo")
@@ -225,6 +249,7 @@ def build_cases6(ns):
     add("sendto 2000 bytes with IPV6_DONTFRAG", sendto(2000), opts((SOL_IPV6, IPV6_DONTFRAG, 1)))
     add("sendto 2000 bytes with IPV6_PMTUDISC_DO", sendto(2000),
         opts((SOL_IPV6, IPV6_MTU_DISCOVER, 2)))
+    cases.faults()
     add("MSG_OOB", sendto(10, flags=socket.MSG_OOB))
     add("MSG_PROBE, 100 bytes", sendto(100, flags=MSG_PROBE))
     add("msg_namelen 8", lambda s: raw_sendmsg(s, b"n", name, namelen=8))

@@ -3,15 +3,15 @@
 #
 # The AF_INET6 altudp socket side by side with the kernel's UDPv6: plain
 # sends, connected and not, MSG_MORE, UDP_CORK, sendfile() and splice(), a
-# datagram over the MTU (fragments), MSG_MORE and fragments again without
-# scatter-gather, UDP_SEGMENT, UDP_NO_CHECK6_TX, the errnos of bad
-# addresses (short sockaddr_in6, an AF_INET one, port 0, scope ids),
-# v4-mapped destinations (IPv4 frames from the module's IPv4 path: AltUdp
-# counters move, udp_sendmsg is not called), IPV6_V6ONLY with a v4-mapped
-# destination, IPV6_ADDRFORM then sends (the module's IPv4 path still), and
-# closing sockets with corked data pending (the module's references come
-# back).  Frames, payloads, results and the Udp/Udp6/Ip/Ip6
-# counters are compared with a native sender's.
+# datagram over the MTU (fragments), MSG_MORE, fragments and an append
+# that faults without scatter-gather, UDP_SEGMENT, UDP_NO_CHECK6_TX, the
+# errnos of bad addresses (short sockaddr_in6, an AF_INET one, port 0,
+# scope ids), v4-mapped destinations (IPv4 frames from the module's IPv4
+# path: AltUdp counters move, udp_sendmsg is not called), IPV6_V6ONLY with
+# a v4-mapped destination, IPV6_ADDRFORM then sends (the module's IPv4
+# path still), and closing sockets with corked data pending (the module's
+# references come back).  Frames, payloads, results and the
+# Udp/Udp6/Ip/Ip6 counters are compared with a native sender's.
 
 import errno
 import os
@@ -24,7 +24,7 @@ from altudp import (Kprobes, Netns, kprobes_writable, module_refcnt, require_fam
                     tap_check, tap_diag, tap_end, tap_skip)
 from txcmp import (SO_SNDBUFFORCE, SOL_UDP, SPORT, UDP_CORK, UDP_SEGMENT, Peer, compare,
                    ethtool, same, send, side_by_side, zero_csum_payload)
-from udpcmp import altudp_stats, outcome, raw_sendto, sockaddr_in, sockaddr_in6
+from udpcmp import altudp_stats, outcome, raw_sendto, sendmsg_fault, sockaddr_in, sockaddr_in6
 
 require_family(socket.AF_INET6)
 
@@ -189,6 +189,18 @@ def cases(ns, peer, peer4, watch):
     try:
         compare("MSG_MORE and fragmented, scatter-gather off (%s)" % feats.get("scatter-gather"),
                 side_by_side(ns, peer, lambda s: more(s) + frag(s)))
+        name = sockaddr_in6(*to[:2])
+
+        def faulting(s):
+            # a copy into the tailroom that faults drops the datagram
+            return [send(s, data(100), MORE, addr=to),
+                    outcome(sendmsg_fault, s, data(200, 1), 100, name, MORE),
+                    send(s, data(50, 2), addr=to)]
+        runs = side_by_side(ns, peer, faulting)
+        compare("MSG_MORE, an append that faults, scatter-gather off", runs)
+        tap_check(runs["altudp"].payloads == [data(50, 2)],
+                  "MSG_MORE, an append that faults, scatter-gather off: the datagram dropped",
+                  "%r" % [len(p) for p in runs["altudp"].payloads])
     finally:
         ethtool(ns.a, ns.if_a, "sg", "on")
 

@@ -129,6 +129,31 @@ def raw_sendmsg(s, data, name=None, control=b"", flags=0, namelen=None):
     return n
 
 
+# An address no process maps (below vm.mmap_min_addr): a copy from it
+# faults.
+UNMAPPED = 0x10
+
+
+def sendmsg_fault(s, data, bad, name=None, flags=0):
+    """sendmsg(2) of data, then bad bytes from an unmapped address, as one
+    message: the copy faults after len(data) bytes.  Returns the byte count;
+    raises OSError."""
+    buf = ctypes.create_string_buffer(bytes(data), max(len(data), 1))
+    iov = (_Iovec * 2)(_Iovec(ctypes.cast(buf, ctypes.c_void_p), len(data)),
+                       _Iovec(UNMAPPED, bad))
+    nbuf = ctypes.create_string_buffer(name, len(name)) if name else None
+    msg = _Msghdr(ctypes.cast(nbuf, ctypes.c_void_p) if nbuf else None,
+                  len(name) if name else 0, ctypes.cast(iov, ctypes.POINTER(_Iovec)), 2,
+                  None, 0, 0)
+    _libc.sendmsg.argtypes = (ctypes.c_int, ctypes.POINTER(_Msghdr), ctypes.c_int)
+    _libc.sendmsg.restype = ctypes.c_ssize_t
+    n = _libc.sendmsg(s.fileno(), ctypes.byref(msg), flags)
+    if n < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return n
+
+
 def raw_sendto(s, data, name, namelen):
     """sendto(2) with an address of any length."""
     buf = ctypes.create_string_buffer(name, max(len(name), 1))
