@@ -108,6 +108,16 @@ class _Msghdr(ctypes.Structure):
                 ("flags", ctypes.c_int)]
 
 
+def _sendmsg(s, msg, flags):
+    _libc.sendmsg.argtypes = (ctypes.c_int, ctypes.POINTER(_Msghdr), ctypes.c_int)
+    _libc.sendmsg.restype = ctypes.c_ssize_t
+    n = _libc.sendmsg(s.fileno(), ctypes.byref(msg), flags)
+    if n < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return n
+
+
 def raw_sendmsg(s, data, name=None, control=b"", flags=0, namelen=None):
     """sendmsg(2) as given: name (bytes) with namelen (default its length),
     raw control bytes.  Returns the byte count; raises OSError."""
@@ -120,13 +130,7 @@ def raw_sendmsg(s, data, name=None, control=b"", flags=0, namelen=None):
                   ctypes.pointer(iov), 1,
                   ctypes.cast(cbuf, ctypes.c_void_p) if cbuf else None,
                   len(control), 0)
-    _libc.sendmsg.argtypes = (ctypes.c_int, ctypes.POINTER(_Msghdr), ctypes.c_int)
-    _libc.sendmsg.restype = ctypes.c_ssize_t
-    n = _libc.sendmsg(s.fileno(), ctypes.byref(msg), flags)
-    if n < 0:
-        e = ctypes.get_errno()
-        raise OSError(e, os.strerror(e))
-    return n
+    return _sendmsg(s, msg, flags)
 
 
 # An address no process maps (below vm.mmap_min_addr): a copy from it
@@ -145,13 +149,7 @@ def sendmsg_fault(s, data, bad, name=None, flags=0):
     msg = _Msghdr(ctypes.cast(nbuf, ctypes.c_void_p) if nbuf else None,
                   len(name) if name else 0, ctypes.cast(iov, ctypes.POINTER(_Iovec)), 2,
                   None, 0, 0)
-    _libc.sendmsg.argtypes = (ctypes.c_int, ctypes.POINTER(_Msghdr), ctypes.c_int)
-    _libc.sendmsg.restype = ctypes.c_ssize_t
-    n = _libc.sendmsg(s.fileno(), ctypes.byref(msg), flags)
-    if n < 0:
-        e = ctypes.get_errno()
-        raise OSError(e, os.strerror(e))
-    return n
+    return _sendmsg(s, msg, flags)
 
 
 def raw_sendto(s, data, name, namelen):
