@@ -7,7 +7,8 @@ ends in the last 3 bytes leaves a gap the next fragment takes over: the
 fraggap copy), with scatter-gather on and off and tx checksum offload on
 and off on the sender: chains of small writes, of 1-byte writes filling a
 fragment to the MTU, of 1000-byte writes crossing fragment boundaries and
-of writes ending in the gap, and appends whose copy faults (EFAULT).  Then UDP_CORK set/sent/cleared, a corked send to another
+of writes ending in the gap, appends whose copy faults (EFAULT), and
+sendfile() and splice().  Then UDP_CORK set/sent/cleared, a corked send to another
 destination, a corked datagram whose checksum sums to 0 (sent as 0xffff), MSG_PROBE|MSG_MORE, MSG_MORE past 65507 bytes (EMSGSIZE, the
 pending datagram dropped) and close() with data pending.  Send results,
 payloads, frames and Udp/Ip counters must be those of native UDP;
@@ -20,7 +21,7 @@ import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import Netns, require_module, tap_check, tap_end
 from txcmp import (MSG_PROBE, SOL_UDP, SPORT, UDP_CORK, Peer, compare, ethtool, outq,
                    send, set_mtu, side_by_side, zero_csum_payload)
-from udpcmp import outcome, sendmsg_fault, sockaddr_in
+from udpcmp import outcome, sendmsg_fault, sockaddr_in, splice_sends
 
 MORE = socket.MSG_MORE
 
@@ -84,6 +85,12 @@ def check_chains(ns, peer, feats):
     tap_check(runs["altudp"].payloads == [payload(50, 5)],
               "corked appends that fault, %s: the pending datagrams dropped" % tag,
               "%r" % [len(p) for p in runs["altudp"].payloads])
+
+    def spliced(s):
+        s.connect(peer.addr)
+        return splice_sends(s, payload(8000, 6))
+    # pages are attached with scatter-gather and copied without
+    compare("sendfile and splice, connected, " + tag, side_by_side(ns, peer, spliced))
 
 
 def check_cork_option(ns, peer):

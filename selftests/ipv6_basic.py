@@ -2,29 +2,30 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The AF_INET6 altudp socket side by side with the kernel's UDPv6: plain
-# sends, connected and not, MSG_MORE, UDP_CORK, sendfile() and splice(), a
-# datagram over the MTU (fragments), MSG_MORE, fragments and an append
-# that faults without scatter-gather, UDP_SEGMENT, UDP_NO_CHECK6_TX, the
-# errnos of bad addresses (short sockaddr_in6, an AF_INET one, port 0,
-# scope ids), v4-mapped destinations (IPv4 frames from the module's IPv4
-# path: AltUdp counters move, udp_sendmsg is not called), IPV6_V6ONLY with
-# a v4-mapped destination, IPV6_ADDRFORM then sends (the module's IPv4
-# path still), and closing sockets with corked data pending (the module's
-# references come back).  Frames, payloads, results and the
-# Udp/Udp6/Ip/Ip6 counters are compared with a native sender's.
+# sends, connected and not, MSG_MORE (with MSG_PROBE too), UDP_CORK,
+# sendfile() and splice(), a datagram over the MTU (fragments), MSG_MORE,
+# fragments and an append that faults without scatter-gather,
+# UDP_SEGMENT, UDP_NO_CHECK6_TX, the errnos of bad addresses (short
+# sockaddr_in6, an AF_INET one, port 0, scope ids), v4-mapped destinations
+# (IPv4 frames from the module's IPv4 path: AltUdp counters move,
+# udp_sendmsg is not called), IPV6_V6ONLY with a v4-mapped destination,
+# IPV6_ADDRFORM then sends (the module's IPv4 path still), and closing
+# sockets with corked data pending (the module's references come back).
+# Frames, payloads, results and the Udp/Udp6/Ip/Ip6 counters are compared
+# with a native sender's.
 
 import errno
 import os
 import socket
-import tempfile
 import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
 from altudp import (Kprobes, Netns, kprobes_writable, module_refcnt, require_family, run_in,
                     tap_check, tap_diag, tap_end, tap_skip)
-from txcmp import (SO_SNDBUFFORCE, SOL_UDP, SPORT, UDP_CORK, UDP_SEGMENT, Peer, compare,
-                   ethtool, same, send, side_by_side, zero_csum_payload)
-from udpcmp import altudp_stats, outcome, raw_sendto, sendmsg_fault, sockaddr_in, sockaddr_in6
+from txcmp import (MSG_PROBE, SO_SNDBUFFORCE, SOL_UDP, SPORT, UDP_CORK, UDP_SEGMENT, Peer,
+                   compare, ethtool, same, send, side_by_side, zero_csum_payload)
+from udpcmp import (altudp_stats, outcome, raw_sendto, sendmsg_fault, sockaddr_in, sockaddr_in6,
+                    splice_sends)
 
 require_family(socket.AF_INET6)
 
@@ -153,6 +154,29 @@ def cases(ns, peer, peer4, watch):
     tap_check([r.get("ucheck") for r in runs["altudp"].records] == [0xffff],
               "MSG_MORE, checksum summing to 0: sent as 0xffff", "%r" % runs["altudp"].records)
 
+    # Appends that never coalesce: another socket of the task takes from
+    # the task's page frag in between, so each append needs a frag of its
+    # own; past MAX_SKB_FRAGS (17) the append fails with EMSGSIZE.
+    def scattered(s):
+        # made in the sender's namespace, used from this task
+        with run_in(ns.a, socket.socket, socket.AF_INET6, socket.SOCK_DGRAM) as other:
+            r = [send(s, data(100), MORE, addr=to)]
+            for i in range(20):
+                r.append(send(other, data(10), MORE, addr=to))
+                r.append(send(s, data(10, i), MORE, addr=to))
+        return r + [send(s, data(10, 99), addr=to)]
+    runs = side_by_side(ns, peer, scattered)
+    compare("MSG_MORE, 20 appends in frags of their own", runs)
+    tap_check("EMSGSIZE" in runs["native"].results,
+              "MSG_MORE, 20 appends in frags of their own: native fails one (MAX_SKB_FRAGS)",
+              "%r" % runs["native"].results)
+
+    # MSG_PROBE appends nothing: a corked send of it leaves nothing pending
+    compare("MSG_PROBE|MSG_MORE, then normal sends", side_by_side(ns, peer, lambda s: [
+        send(s, data(100, 1), MSG_PROBE | MORE, addr=to), send(s, data(100, 2), addr=to),
+        send(s, data(50, 3), MORE, addr=to), send(s, data(100, 4), MSG_PROBE | MORE, addr=to),
+        send(s, data(100, 5), addr=to)]))
+
     def cork(s):
         s.setsockopt(SOL_UDP, UDP_CORK, 1)
         r = [send(s, data(700), addr=to), send(s, data(900, 1)), send(s, data(10, 2))]
@@ -163,19 +187,7 @@ def cases(ns, peer, peer4, watch):
     def spliced(s):
         # the end of each splice pushes the datagram (altudp6_splice_eof())
         s.connect(to)
-        r = []
-        with tempfile.TemporaryFile() as f:
-            f.write(data(20000))
-            f.flush()
-            r += [outcome(os.sendfile, s.fileno(), f.fileno(), 0, n) for n in (1, 1000, 4000)]
-        rp, wp = os.pipe()
-        try:
-            os.write(wp, data(3000, 1))
-            r.append(outcome(os.splice, rp, s.fileno(), 3000))
-        finally:
-            os.close(rp)
-            os.close(wp)
-        return r
+        return splice_sends(s, data(20000))
     compare("sendfile and splice, connected", side_by_side(ns, peer, spliced, flowlabel=False))
 
     def frag(s):
@@ -201,6 +213,9 @@ def cases(ns, peer, peer4, watch):
         tap_check(runs["altudp"].payloads == [data(50, 2)],
                   "MSG_MORE, an append that faults, scatter-gather off: the datagram dropped",
                   "%r" % [len(p) for p in runs["altudp"].payloads])
+        # spliced pages need scatter-gather: without it they are copied
+        compare("sendfile and splice, connected, scatter-gather off",
+                side_by_side(ns, peer, spliced, flowlabel=False))
     finally:
         ethtool(ns.a, ns.if_a, "sg", "on")
 

@@ -5,16 +5,20 @@
 # kernel's UDPv6: UDP_SEGMENT (sockopt and cmsg), UDP_CORK and MSG_MORE,
 # MSG_ZEROCOPY and its notifications, UDP_NO_CHECK6_TX, MSG_CONFIRM,
 # SO_TXTIME (sockopt and cmsg) and transmit timestamps (SO_TIMESTAMPING,
-# sockopt and cmsg).  Each case compares send results, the error queue
+# sockopt and cmsg), and a route whose features say "allfrag" (6.1 gives
+# every datagram sent by it a fragment header).  Each case compares send
+# results, the error queue
 # (zerocopy ranges, timestamp keys), payloads received, frames and the
 # Udp6/Ip6 counters with a native sender's.
 
+import errno
+import os
 import socket
 import struct
 import time
 
 import lib  # noqa: F401 (puts selftests/lib on sys.path)
-from altudp import Netns, require_family, tap_end
+from altudp import Netns, ip, require_family, run_in, tap_diag, tap_end, tap_skip
 from txcmp import (MSG_ZEROCOPY, SO_ZEROCOPY, SOL_UDP, UDP_CORK, UDP_NO_CHECK6_TX, UDP_SEGMENT,
                    Peer, compare, send, side_by_side)
 from udpcmp import MSG_CONFIRM, SCM_TXTIME, SO_TXTIME, recv_errqueue
@@ -112,12 +116,63 @@ CASES = (
             (3000, 0, [(socket.SOL_SOCKET, SO_TIMESTAMPING, u32(SOF_TIMESTAMPING_TX_SOFTWARE))]))),
 )
 
+# rtnetlink: a route's RTAX_FEATURES, which ip(8) sets to "ecn" only
+RTM_NEWROUTE, RTA_DST, RTA_OIF, RTA_METRICS, RTAX_FEATURES = 24, 1, 4, 8, 12
+RTAX_FEATURE_ALLFRAG = 1 << 3
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_REPLACE, NLM_F_CREATE = 1, 4, 0x100, 0x400
+NLMSG_ERROR = 2
+
+
+def rta(kind, payload):
+    n = 4 + len(payload)
+    return struct.pack("=HH", n, kind) + payload + bytes(-n % 4)
+
+
+def route_features(dst, ifindex, features):
+    """ip -6 route replace DST/128 dev IFINDEX, with RTAX_FEATURES."""
+    rtm = struct.pack("=BBBBBBBBI", socket.AF_INET6, 128, 0, 0, 254, 4, 0, 1, 0)
+    attrs = rta(RTA_DST, socket.inet_pton(socket.AF_INET6, dst)) + \
+        rta(RTA_OIF, struct.pack("=I", ifindex)) + \
+        rta(RTA_METRICS, rta(RTAX_FEATURES, struct.pack("=I", features)))
+    body = rtm + attrs
+    flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_REPLACE | NLM_F_CREATE
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as nl:
+        nl.send(struct.pack("=IHHII", 16 + len(body), RTM_NEWROUTE, flags, 1, 0) + body)
+        reply = nl.recv(4096)
+    kind = struct.unpack_from("=H", reply, 4)[0]
+    err = struct.unpack_from("=i", reply, 16)[0] if kind == NLMSG_ERROR else 0
+    if err:
+        raise OSError(-err, os.strerror(-err))
+
+
+def allfrag(ns, peer):
+    desc = "a route with the allfrag feature"
+    ifindex = run_in(ns.a, socket.if_nametoindex, ns.if_a)
+    try:
+        run_in(ns.a, route_features, peer.addr[0], ifindex, RTAX_FEATURE_ALLFRAG)
+    except OSError as e:
+        if e.errno != errno.EINVAL:
+            raise
+        tap_skip(desc, "this kernel has no allfrag feature")
+        return
+    try:
+        runs = side_by_side(ns, peer, lambda s: script(
+            (100, 0, []), (3000, 0, []), (100, MORE, []), (200, 0, []))(s, peer.addr))
+        compare(desc, runs)
+        recs = runs["native"].records
+        tap_diag("%s: %d of %d native frames with a fragment header" % (
+            desc, sum(any(e[0] == "frag" for e in r["exts"]) for r in recs), len(recs)))
+    finally:
+        ip("-n", ns.a, "-6", "route", "del", peer.addr[0] + "/128")
+
+
 with Netns(ipv6=True) as ns:
     peer = Peer(ns, family=socket.AF_INET6)
     try:
         for desc, opts, scenario in CASES:
             compare(desc, side_by_side(ns, peer, lambda s, sc=scenario: sc(s, peer.addr), opts),
                     check_csum=opts[:1] != [(SOL_UDP, UDP_NO_CHECK6_TX, 1)])
+        allfrag(ns, peer)
     finally:
         peer.close()
 tap_end()

@@ -61,7 +61,7 @@ dkms=
 [ ! -e "$ALTUDP_DKMS/altudp-$ALTUDP_VERSION-$kver.dkms.tar.gz" ] || dkms=1
 missing=$(hidden bash -c '
 	. "$0/altudp/lib/lib.sh" >/dev/null
-	for f in "$ALTUDP_BIN"/altudp_{diff,fuzz,zc_race} "$ALTUDP_AZ"/{altudpize,libaltudpize.so} \
+	for f in "$ALTUDP_BIN"/altudp_{diff,fuzz,io_uring,zc_race} "$ALTUDP_AZ"/{altudpize,libaltudpize.so} \
 		"$ALTUDP_KSFT/$1"/{udpgso,msg_zerocopy,udpgso_bench_tx,udpgso_bench_rx} \
 		"$ALTUDP_KSFT/$1"/{cmsg_sender,so_txtime,txtimestamp} "$(mutant_ko "$2")" \
 		"$(dirname "$(mutant_ko "$2")")"/append{,6}.c \

@@ -27,6 +27,7 @@ import os
 import select
 import socket
 import struct
+import tempfile
 import time
 
 from altudp import ip, run_in
@@ -179,6 +180,25 @@ def outcome(fn, *args, **kw):
         return ("ok", fn(*args, **kw))
     except OSError as e:
         return ("err", errno.errorcode.get(e.errno, e.errno))
+
+
+def splice_sends(s, payload):
+    """sendfile() of 1, 1000 and 4000 bytes of payload from a file, then
+    splice() of 3000 from a pipe, into connected socket s: the outcomes.
+    payload is at least 4000 bytes."""
+    out = []
+    with tempfile.TemporaryFile() as f:
+        f.write(payload)
+        f.flush()
+        out += [outcome(os.sendfile, s.fileno(), f.fileno(), 0, n) for n in (1, 1000, 4000)]
+    rp, wp = os.pipe()
+    try:
+        os.write(wp, payload[-3000:])
+        out.append(outcome(os.splice, rp, s.fileno(), 3000))
+    finally:
+        os.close(rp)
+        os.close(wp)
+    return out
 
 
 def recv_errqueue(s):
