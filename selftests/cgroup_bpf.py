@@ -3,15 +3,14 @@
 #
 # cgroup BPF programs act on an altudp socket's sends as on UDP's: a
 # BPF_CGROUP_UDP4_SENDMSG program that rewrites the destination (an
-# unrouted address to the peer), one that refuses the send, one that
-# passes only a SOCK_DGRAM socket of IPPROTO_UDP; BPF_CGROUP_INET_EGRESS
-# programs that drop, drop with congestion notification, pass with it,
-# and pass.  Where the module has IPv6 sockets, BPF_CGROUP_UDP6_SENDMSG
-# programs (rewriting, refusing, passing UDP only) and an INET_EGRESS one
-# that drops act on an IPv6 altudp socket as on UDPv6's.  A sendmsg
-# program that sets port 0, and an IPv6 one that writes an IPv4-mapped
-# address, make unconnected sends fail (EINVAL, ENOTSUPP) as UDP's.  The
-# test moves itself into a cgroup of its own, attaches one
+# unrouted address to the peer), one that refuses the send, one that sets
+# port 0 (EINVAL), one that passes only a SOCK_DGRAM socket of
+# IPPROTO_UDP; BPF_CGROUP_INET_EGRESS programs that drop, drop with
+# congestion notification, pass with it, and pass.  Where the module has
+# IPv6 sockets, the same BPF_CGROUP_UDP6_SENDMSG programs, one that writes
+# an IPv4-mapped address (ENOTSUPP), and INET_EGRESS ones that drop, and
+# drop or pass with congestion, act on an IPv6 altudp socket as on
+# UDPv6's.  The test moves itself into a cgroup of its own, attaches one
 # program at a time, and compares the send results (unconnected, then
 # connected: the sendmsg hook runs for unconnected sends only), frames,
 # payloads, Udp/Ip counters and the times the program ran (bpf_stats)
@@ -68,10 +67,10 @@ def programs(peer):
          peer.addr, lambda n: n.results[:2] == [100, 3000] and len(n.payloads) == 3),
         ("INET_EGRESS dropping" + (" IPv6" if v6 else ""), CGROUP_SKB, EGRESS, verdict[0],
          peer.addr, lambda n: n.results[:2] == ["EPERM"] * 2 and not n.payloads),
-        ("INET_EGRESS dropping with congestion", CGROUP_SKB, EGRESS, verdict[2],
-         peer.addr, lambda n: not n.payloads),
-        ("INET_EGRESS passing with congestion", CGROUP_SKB, EGRESS, verdict[3],
-         peer.addr, lambda n: len(n.payloads) == 3),
+        ("INET_EGRESS dropping with congestion" + (" IPv6" if v6 else ""), CGROUP_SKB, EGRESS,
+         verdict[2], peer.addr, lambda n: not n.payloads),
+        ("INET_EGRESS passing with congestion" + (" IPv6" if v6 else ""), CGROUP_SKB, EGRESS,
+         verdict[3], peer.addr, lambda n: len(n.payloads) == 3),
         ("INET_EGRESS passing", CGROUP_SKB, EGRESS, verdict[1],
          peer.addr, lambda n: len(n.payloads) == 3),
     )
@@ -79,7 +78,9 @@ def programs(peer):
         return progs
     mapped = socket.inet_pton(socket.AF_INET6, "::ffff:" + ELSEWHERE[socket.AF_INET][0])
     # udpv6_sendmsg(): "BPF program rewrote IPv6-only by IPv4-mapped IPv6".
-    return progs[:5] + (
+    # the sendmsg programs, and INET_EGRESS dropping, and passing, with
+    # congestion notification (NET_XMIT_CN from the push)
+    return progs[:7] + (
         (name + " writing an IPv4-mapped address", CGROUP_SOCK_ADDR, sendmsg,
          store_addr(mapped, True) + verdict[1],
          peer.addr, lambda n: n.results[:2] == ["524"] * 2 and len(n.payloads) == 1),

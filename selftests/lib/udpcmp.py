@@ -23,6 +23,7 @@ an altudp socket and compare what they saw.
 
 import ctypes
 import errno
+import fcntl
 import os
 import select
 import socket
@@ -183,21 +184,29 @@ def outcome(fn, *args, **kw):
 
 
 def splice_sends(s, payload):
-    """sendfile() of 1, 1000 and 4000 bytes of payload from a file, then
-    splice() of 3000 from a pipe, into connected socket s: the outcomes.
-    payload is at least 4000 bytes."""
+    """Into connected socket s: sendfile() of 1, 1000 and 4000 bytes of
+    payload from a file; splice() of 3000 from a pipe; sendfile() twice
+    under UDP_CORK (the end of a splice leaves a corked datagram pending),
+    then uncorked; splice() of 20 packets of 10 bytes, each on a page of
+    its own (a packet pipe): one datagram of more page frags than an skb
+    has.  The outcomes.  payload is at least 4000 bytes."""
     out = []
     with tempfile.TemporaryFile() as f:
         f.write(payload)
         f.flush()
         out += [outcome(os.sendfile, s.fileno(), f.fileno(), 0, n) for n in (1, 1000, 4000)]
-    rp, wp = os.pipe()
-    try:
-        os.write(wp, payload[-3000:])
-        out.append(outcome(os.splice, rp, s.fileno(), 3000))
-    finally:
-        os.close(rp)
-        os.close(wp)
+        s.setsockopt(socket.SOL_UDP, UDP_CORK, 1)
+        out += [outcome(os.sendfile, s.fileno(), f.fileno(), 0, n) for n in (500, 700)]
+        s.setsockopt(socket.SOL_UDP, UDP_CORK, 0)
+    for flags, writes in ((0, [payload[-3000:]]), (os.O_DIRECT, [payload[:10]] * 20)):
+        rp, wp = os.pipe2(flags)
+        try:
+            fcntl.fcntl(wp, fcntl.F_SETPIPE_SZ, 1 << 17)
+            n = sum(os.write(wp, w) for w in writes)
+            out.append(outcome(os.splice, rp, s.fileno(), n))
+        finally:
+            os.close(rp)
+            os.close(wp)
     return out
 
 
