@@ -8,7 +8,8 @@ fraggap copy), with scatter-gather on and off and tx checksum offload on
 and off on the sender: chains of small writes, of 1-byte writes filling a
 fragment to the MTU, of 1000-byte writes crossing fragment boundaries and
 of writes ending in the gap, appends whose copy faults (EFAULT), and
-sendfile() and splice().  Then UDP_CORK set/sent/cleared, a corked send to another
+sendfile() and splice(); fragments larger than SKB_MAX_ALLOC without
+scatter-gather (MTU 30000).  Then UDP_CORK set/sent/cleared, a corked send to another
 destination, a corked datagram whose checksum sums to 0 (sent as 0xffff), MSG_PROBE|MSG_MORE, MSG_MORE past 65507 bytes (EMSGSIZE, the
 pending datagram dropped) and close() with data pending.  Send results,
 payloads, frames and Udp/Ip counters must be those of native UDP;
@@ -156,6 +157,13 @@ def main():
         peer = Peer(ns)
         for feats in (("tx", "on", "sg", "on"), ("tx", "on", "sg", "off"), ("tx", "off")):
             check_chains(ns, peer, ethtool(ns.a, ns.if_a, *feats))
+        # Without scatter-gather a fragment past SKB_MAX_ALLOC (four pages)
+        # is still one linear skb.
+        set_mtu(ns, 30000)
+        ethtool(ns.a, ns.if_a, "sg", "off")
+        compare("MTU 30000, scatter-gather off: 20000 and 40000 bytes", side_by_side(
+            ns, peer, lambda s: [send(s, payload(n, 7), 0, peer.addr) for n in (20000, 40000)]))
+        set_mtu(ns, 1503)
         ethtool(ns.a, ns.if_a, "tx", "on", "sg", "on")
         check_cork_option(ns, peer)
         peer.close()
