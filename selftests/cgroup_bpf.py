@@ -10,7 +10,9 @@
 # IPv6 sockets, the same BPF_CGROUP_UDP6_SENDMSG programs, one that writes
 # an IPv4-mapped address (ENOTSUPP), and INET_EGRESS ones that drop, and
 # drop or pass with congestion, act on an IPv6 altudp socket as on
-# UDPv6's.  The test moves itself into a cgroup of its own, attaches one
+# UDPv6's; and a rewriting program run for a connected socket's send with
+# a control message, which has no address to rewrite.  The test moves
+# itself into a cgroup of its own, attaches one
 # program at a time, and compares the send results (unconnected, then
 # connected: the sendmsg hook runs for unconnected sends only), frames,
 # payloads, Udp/Ip counters and the times the program ran (bpf_stats)
@@ -87,13 +89,14 @@ def programs(peer):
     )
 
 
-def case(ns, peer, cg, desc, prog_type, attach_type, insns, dest, expect):
+def case(ns, peer, cg, desc, prog_type, attach_type, insns, dest, expect, scenario=None):
     prog = load(prog_type, attach_type, insns)
 
-    def scenario(s):
+    def unconnected_connected(s):
         out = [send(s, b"u" * n, addr=dest) for n in (100, 3000)]
         s.connect(peer.addr)
         return out + [send(s, b"c" * 100)]
+    scenario = scenario or unconnected_connected
     cnt = []
     cg.attach(prog, attach_type)
     try:
@@ -113,6 +116,22 @@ def case(ns, peer, cg, desc, prog_type, attach_type, insns, dest, expect):
               "results %s, %d payloads" % (n.results, len(n.payloads)))
 
 
+def connected_cmsg(ns, peer, cg):
+    """A control message makes a connected send run the sendmsg hook
+    (udp_sendmsg() clears "connected"), without an address: what the
+    rewriting program writes is not used."""
+    desc, prog_type, attach_type, insns = programs(peer)[0][:4]
+    tclass = (socket.IPPROTO_IPV6, socket.IPV6_TCLASS, struct.pack("=i", 0x20)) \
+        if peer.family == socket.AF_INET6 else (socket.IPPROTO_IP, socket.IP_TOS, b"\x20")
+
+    def scenario(s):
+        s.connect(peer.addr)
+        return [send(s, b"t" * 100, cmsg=[tclass]), send(s, b"c" * 200)]
+    case(ns, peer, cg, desc + ", connected, a send with a control message", prog_type,
+         attach_type, insns, peer.addr, lambda n: n.results == [100, 200] and
+         len(n.payloads) == 2, scenario)
+
+
 with Netns(ipv6=True) as ns:
     peer, peer6 = Peer(ns), Peer(ns, family=socket.AF_INET6)
     try:
@@ -124,9 +143,12 @@ with Netns(ipv6=True) as ns:
                     if c[0].startswith("UDP4_SENDMSG rewriting"):
                         skip_all("cannot load or attach a cgroup BPF program: %s" % e)
                     raise
+            connected_cmsg(ns, peer, cg)
             no_ipv6 = has_family(socket.AF_INET6)
             for c in () if no_ipv6 else programs(peer6):
                 case(ns, peer6, cg, *c)
+            if not no_ipv6:
+                connected_cmsg(ns, peer6, cg)
             if no_ipv6:
                 tap_skip("UDP6_SENDMSG and INET_EGRESS on IPv6", no_ipv6)
     finally:
