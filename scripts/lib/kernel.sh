@@ -67,6 +67,9 @@ kernel_source() {
 kernel_build_module() {
 	local out=$1
 	shift
-	(set -o pipefail; "${krun[@]}" make -s -C "$kdir" M="$top/$out" "$@" modules 2>&1 |
+	# ALTUDP_COVERAGE on make's command line: the chroot starts with an
+	# empty environment (scripts/sid run).
+	(set -o pipefail; "${krun[@]}" make -s -C "$kdir" M="$top/$out" \
+		${ALTUDP_COVERAGE:+ALTUDP_COVERAGE="$ALTUDP_COVERAGE"} "$@" modules 2>&1 |
 		{ grep -v '^Skipping BTF generation' || true; }) && [ -f "$out/src/altudp.ko" ]
 }
