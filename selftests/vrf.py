@@ -8,7 +8,9 @@
 # the captured first link only through the VRF.  A socket bound to the
 # VRF device (SO_BINDTODEVICE), one sending with an IP_PKTINFO of the
 # VRF's ifindex, a VRF-bound socket with IP_UNICAST_IF of the enslaved
-# link sending to the limited broadcast, a socket made under "ip vrf
+# link sending to the limited broadcast (and sockets bound to that link
+# and to the second one), a VRF-bound socket sending to a multicast group
+# with IP_MULTICAST_IF of the enslaved link, a socket made under "ip vrf
 # exec", and one outside the VRF, unconnected and connected: send
 # results, frames, payloads and Udp/Ip counters equal a kernel UDP
 # socket's in the same namespaces.
@@ -89,6 +91,21 @@ def cases(ns, peer, vrf_index, veth_index):
                         (socket.SOL_IP, IP_UNICAST_IF, socket.htonl(veth_index))]
     took_vrf("limited broadcast, VRF-bound with IP_UNICAST_IF", side_by_side(
         ns, peer, both(("255.255.255.255", peer.addr[1])), bcast))
+    # ... but not when the oif is uc_index itself, nor when it is not the
+    # L3 master of uc_index (the second link is outside the VRF).  A bound
+    # socket takes only an IP_UNICAST_IF under its device: bind after.
+    bcast_if = bcast[1:] + [(socket.SOL_SOCKET, SO_BINDTODEVICE, ns.if_a.encode())]
+    took_vrf("limited broadcast, bound to the IP_UNICAST_IF link", side_by_side(
+        ns, peer, both(("255.255.255.255", peer.addr[1])), bcast_if))
+    bcast_out = bcast[1:] + [(socket.SOL_SOCKET, SO_BINDTODEVICE, b"veth-a2")]
+    took_vrf("limited broadcast, bound outside the IP_UNICAST_IF link's VRF", side_by_side(
+        ns, peer, both(("255.255.255.255", peer.addr[1])), bcast_out, make=unbound),
+        want=False)
+    # A multicast oif that is an L3 master gives way to IP_MULTICAST_IF's.
+    mcast = bind_vrf + [(socket.SOL_IP, socket.IP_MULTICAST_IF,
+                         struct.pack("=4s4si", bytes(4), bytes(4), veth_index))]
+    took_vrf("multicast, VRF-bound with IP_MULTICAST_IF", side_by_side(
+        ns, peer, both(("224.0.0.251", peer.addr[1])), mcast))
 
     def vrf_exec(s):
         proto = s.proto

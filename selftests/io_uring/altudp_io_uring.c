@@ -13,9 +13,13 @@
  * (length and a sum of the bytes), so that two runs, one on the kernel's
  * UDP and one on altudp, can be compared line by line.
  *
+ * With --rx-netns and --rx-addr the receiver is in another namespace,
+ * reached over a link whose features the caller chose (the request's
+ * buffer is zerocopy only on a device with scatter-gather).
+ *
  * Exits 4 (skip) when io_uring or IORING_OP_SEND_ZC is not there.
  *
- * Usage: altudp_io_uring [--proto N] [--ipv6]
+ * Usage: altudp_io_uring [--proto N] [--ipv6] [--rx-netns NS --rx-addr A]
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -25,6 +29,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -171,12 +177,35 @@ static void complete(const struct io_uring_cqe *cqe)
 
 static unsigned char payload[65536];
 
+/* The receiver, bound to addr (loopback if NULL) in namespace ns if any. */
+static int receiver(int family, const char *ns, const char *addr)
+{
+	int self = -1, fd;
+
+	if (!addr)
+		addr = family == AF_INET6 ? "::1" : "127.0.0.1";
+	if (ns) {
+		self = open("/proc/self/ns/net", O_RDONLY);
+		if (self < 0 || enter_netns(ns))
+			die_errno(ns);
+	}
+	fd = socket(family, SOCK_DGRAM, 0);
+	if (fd < 0 || sock_bind(fd, addr, 0))
+		die_errno("receiver");
+	if (ns && (setns(self, CLONE_NEWNET) || close(self)))
+		die_errno("netns");
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	int proto = -1, ipv6 = 0, rx, tx, i, pending;
+	const char *rx_netns = NULL, *rx_addr = NULL;
 	const struct test_opt opts[] = {
 		{ "proto", ARG_INT, &proto },
 		{ "ipv6", ARG_SET, &ipv6 },
+		{ "rx-netns", ARG_STR, &rx_netns },
+		{ "rx-addr", ARG_STR, &rx_addr },
 		{ NULL },
 	};
 	struct sockaddr_storage dst;
@@ -185,7 +214,7 @@ int main(int argc, char **argv)
 	int family;
 
 	if (test_parse_opts(argc, argv, opts))
-		die("usage: altudp_io_uring [--proto N] [--ipv6]");
+		die("usage: altudp_io_uring [--proto N] [--ipv6] [--rx-netns NS --rx-addr A]");
 	if (proto < 0)
 		proto = altudp_protocol();
 	family = ipv6 ? AF_INET6 : AF_INET;
@@ -197,9 +226,8 @@ int main(int argc, char **argv)
 		return KSFT_SKIP;
 	}
 
-	rx = socket(family, SOCK_DGRAM, 0);
-	if (rx < 0 || sock_bind(rx, ipv6 ? "::1" : "127.0.0.1", 0) ||
-	    getsockname(rx, (struct sockaddr *)&dst, &dst_len))
+	rx = receiver(family, rx_netns, rx_addr);
+	if (getsockname(rx, (struct sockaddr *)&dst, &dst_len))
 		die_errno("receiver");
 	sock_set_int(rx, SOL_SOCKET, SO_RCVBUF, 1 << 20);
 	tx = socket(family, SOCK_DGRAM, proto);
