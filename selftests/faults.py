@@ -21,7 +21,7 @@ on IPv6 ones (to the peer's fd00:99:1::2):
   datagrams received, the zerocopy ids completed, the timestamp keys
   reported, the send buffer drained) must be something native UDP showed
   after the same errno; a success must be followed as native's was
-  (native's sweep is made up to three times while altudp shows an
+  (native's sweep is made up to ten times while altudp shows an
   outcome it has not: the points a call reaches depend on state outside
   the socket).  So
   a failed corked append must leave the pending datagram as the kernel
@@ -69,7 +69,13 @@ from altudp import (ROOT, Netns, has_family, module_refcnt, require_module, run_
 
 LONG = os.environ.get("ALTUDP_LONG") == "1"
 MAX_NTH = 300
-NATIVE_SWEEPS = 3
+# Whether a run reaches some points is not the socket's to decide: in the
+# 7.2 debug kernel, one native sweep of the IPv6 fragmenting step reached
+# ip6_fraglist_init()'s kmemdup() (ENOMEM, at N = 23 and 24) and the next
+# did not; in another run three native sweeps did not and altudp's did.
+# Ten sweeps make a missed outcome unlikely; they are made only while
+# altudp shows one.
+NATIVE_SWEEPS = 10
 RANDOM_SENDS = 3000 if LONG else 600
 RANDOM_PCT = 10
 FUZZ_COUNT = 2000 if LONG else 200
