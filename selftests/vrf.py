@@ -87,17 +87,18 @@ def cases(ns, peer, vrf_index, veth_index):
         ns, peer, lambda s: [s.connect(peer.addr), send(s, b"q" * 100, cmsg=[info])],
         make=unbound))
     # udp_sendmsg lets uc_index override a VRF oif for the limited broadcast.
-    bcast = bind_vrf + [(socket.SOL_SOCKET, socket.SO_BROADCAST, 1),
-                        (socket.SOL_IP, IP_UNICAST_IF, socket.htonl(veth_index))]
+    bcast_uc = [(socket.SOL_SOCKET, socket.SO_BROADCAST, 1),
+                (socket.SOL_IP, IP_UNICAST_IF, socket.htonl(veth_index))]
+    bcast = bind_vrf + bcast_uc
     took_vrf("limited broadcast, VRF-bound with IP_UNICAST_IF", side_by_side(
         ns, peer, both(("255.255.255.255", peer.addr[1])), bcast))
     # ... but not when the oif is uc_index itself, nor when it is not the
     # L3 master of uc_index (the second link is outside the VRF).  A bound
     # socket takes only an IP_UNICAST_IF under its device: bind after.
-    bcast_if = bcast[1:] + [(socket.SOL_SOCKET, SO_BINDTODEVICE, ns.if_a.encode())]
+    bcast_if = bcast_uc + [(socket.SOL_SOCKET, SO_BINDTODEVICE, ns.if_a.encode())]
     took_vrf("limited broadcast, bound to the IP_UNICAST_IF link", side_by_side(
         ns, peer, both(("255.255.255.255", peer.addr[1])), bcast_if))
-    bcast_out = bcast[1:] + [(socket.SOL_SOCKET, SO_BINDTODEVICE, b"veth-a2")]
+    bcast_out = bcast_uc + [(socket.SOL_SOCKET, SO_BINDTODEVICE, b"veth-a2")]
     took_vrf("limited broadcast, bound outside the IP_UNICAST_IF link's VRF", side_by_side(
         ns, peer, both(("255.255.255.255", peer.addr[1])), bcast_out, make=unbound),
         want=False)
