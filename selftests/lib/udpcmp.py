@@ -187,9 +187,12 @@ def splice_sends(s, payload):
     """Into connected socket s: sendfile() of 1, 1000 and 4000 bytes of
     payload from a file; splice() of 3000 from a pipe; sendfile() twice
     under UDP_CORK (the end of a splice leaves a corked datagram pending),
-    then uncorked; splice() of 20 packets of 10 bytes, each on a page of
-    its own (a packet pipe): one datagram of more page frags than an skb
-    has.  The outcomes.  payload is at least 4000 bytes."""
+    then uncorked; sendfile() past the end of the file under UDP_CORK, a
+    send() that joins its datagram, and uncorked (->splice_eof() pushes
+    a pending datagram unless UDP_CORK holds it; 6.1 calls it only at
+    the end of a file); splice() of 20 packets of 10 bytes, each on a
+    page of its own (a packet pipe): one datagram of more page frags than
+    an skb has.  The outcomes.  payload is at least 4000 bytes."""
     out = []
     with tempfile.TemporaryFile() as f:
         f.write(payload)
@@ -198,6 +201,11 @@ def splice_sends(s, payload):
         s.setsockopt(socket.SOL_UDP, UDP_CORK, 1)
         out += [outcome(os.sendfile, s.fileno(), f.fileno(), 0, n) for n in (500, 700)]
         s.setsockopt(socket.SOL_UDP, UDP_CORK, 0)
+        s.setsockopt(socket.SOL_UDP, UDP_CORK, 1)
+        out.append(outcome(os.sendfile, s.fileno(), f.fileno(), len(payload) - 300, 1000))
+        out.append(outcome(s.send, payload[:10]))
+        s.setsockopt(socket.SOL_UDP, UDP_CORK, 0)
+        out.append(outcome(os.sendfile, s.fileno(), f.fileno(), len(payload) - 200, 1000))
     for flags, writes in ((0, [payload[-3000:]]), (os.O_DIRECT, [payload[:10]] * 20)):
         rp, wp = os.pipe2(flags)
         try:
