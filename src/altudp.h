@@ -137,7 +137,7 @@ static inline struct rtable *altudp_rcache_route(struct sock *sk,
 {
 	struct altudp_rcache *rc = &altudp_sk(sk)->rcache;
 
-	if (READ_ONCE(altudp_route_cache)) {
+	if (static_branch_likely(&altudp_route_cache_on)) {
 		/* hints only: altudp_rcache_lookup() takes the entry */
 		if (fl4->daddr == data_race(rc->last_daddr) ||
 		    /* the entry's destination, a hint as well */

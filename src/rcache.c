@@ -30,6 +30,7 @@
  * destinations do not pay for filling an entry no send will use.
  */
 
+#include <linux/jump_label.h>
 #include <linux/moduleparam.h>
 #include <net/dst.h>
 #include <net/ip_fib.h>
@@ -41,10 +42,37 @@
 /*
  * On by default: random sequences that change routes, rules, marks,
  * addresses, the MTU, VRFs, bound devices and cgroup BPF programs between
- * sends compare it with the kernel's lookups (selftests/diff.sh).
+ * sends compare it with the kernel's lookups (selftests/diff.sh).  The
+ * parameter flips a static key, so that the send path tests it with a
+ * patched jump instead of a load.
  */
-bool altudp_route_cache = true;
-module_param_named(route_cache, altudp_route_cache, bool, 0644);
+DEFINE_STATIC_KEY_TRUE(altudp_route_cache_on);
+static bool altudp_route_cache = true;
+
+/* Writes to one module's parameters are serialised (kernel_param_lock()),
+ * and run after the module's jump labels are set up, at load too.
+ */
+static int altudp_route_cache_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	int err = param_set_bool(val, kp);
+
+	if (err)
+		return err;
+	if (altudp_route_cache)
+		static_branch_enable(&altudp_route_cache_on);
+	else
+		static_branch_disable(&altudp_route_cache_on);
+	return 0;
+}
+
+static const struct kernel_param_ops altudp_route_cache_ops = {
+	.set = altudp_route_cache_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(route_cache, &altudp_route_cache_ops, &altudp_route_cache,
+		0644);
 MODULE_PARM_DESC(route_cache,
 		 "keep the route of an unconnected socket's last destination (default on)");
 

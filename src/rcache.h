@@ -5,6 +5,7 @@
 #ifndef _ALTUDP_RCACHE_H
 #define _ALTUDP_RCACHE_H
 
+#include <linux/jump_label.h>
 #include <net/flow.h>
 #include <net/route.h>
 
@@ -18,7 +19,7 @@ struct altudp_rcache {
 
 struct sock;
 
-extern bool altudp_route_cache;
+DECLARE_STATIC_KEY_TRUE(altudp_route_cache_on);
 
 struct rtable *altudp_rcache_lookup(struct sock *sk, struct flowi4 *fl4,
 				    bool *hit);

@@ -59,6 +59,14 @@ void altudp_flush_pending_frames(struct sock *sk)
 	}
 }
 
+/* A broadcast route needs SO_BROADCAST (udp_sendmsg()'s EACCES). */
+static inline bool altudp_route_allowed(const struct sock *sk,
+					const struct rtable *rt)
+{
+	return !(rt->rt_flags & RTCF_BROADCAST) ||
+	       sock_flag(sk, SOCK_BROADCAST);
+}
+
 int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 {
 	struct inet_sock *inet = inet_sk(sk);
@@ -239,10 +247,16 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 				   dport, inet->inet_sport, sk_uid(sk));
 
 		security_sk_classify_flow(sk, flowi4_to_flowi_common(fl4));
-		if (connected)
-			rt = ip_route_output_flow(sock_net(sk), fl4, sk);
-		else
+		if (!connected) {
 			rt = altudp_rcache_route(sk, fl4, &hit);
+		} else {
+			rt = ip_route_output_flow(sock_net(sk), fl4, sk);
+			/* The kernel's sk_dst_set() after the EACCES check
+			 * below, made here: one test of connected a send.
+			 */
+			if (!IS_ERR(rt) && altudp_route_allowed(sk, rt))
+				sk_dst_set(sk, dst_clone(&rt->dst));
+		}
 		if (IS_ERR(rt)) {
 			err = PTR_ERR(rt);
 			if (err == -ENETUNREACH)
@@ -252,11 +266,8 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		}
 
 		err = -EACCES;
-		if ((rt->rt_flags & RTCF_BROADCAST) &&
-		    !sock_flag(sk, SOCK_BROADCAST))
+		if (!altudp_route_allowed(sk, rt))
 			goto out;
-		if (connected)
-			sk_dst_set(sk, dst_clone(&rt->dst));
 		trace_altudp_route(sk, fl4, rt, hit ? ALTUDP_ROUTE_RCACHE :
 						      ALTUDP_ROUTE_LOOKUP);
 	} else {
