@@ -149,6 +149,15 @@ static inline struct rtable *altudp_rcache_route(struct sock *sk,
 	return ip_route_output_flow(sock_net(sk), fl4, sk);
 }
 
+/*
+ * The getfrag of __ip_append_data() and __ip6_append_data().  UDP's is
+ * ip_generic_getfrag() (udplite_getfrag() is UDP-Lite's, which the module
+ * is not).  The IPv4 append functions take it as a constant rather than
+ * an argument, so that their calls of it are direct and their tests of
+ * it fold: 10 instructions fewer in a three-fragment send on 6.1.  The
+ * IPv6 ones keep the argument: as a constant, 7.2's build of
+ * __altudp_ip6_append_data() spent 12 more a send.
+ */
 typedef int (*altudp_getfrag_t)(void *from, char *to, int offset, int len,
 				int odd, struct sk_buff *skb);
 
@@ -164,13 +173,11 @@ void altudp_ip_options_build(struct sk_buff *skb, struct ip_options *opt,
 			     __be32 daddr, struct rtable *rt);
 
 /* append.c */
-int altudp_ip_append_data(struct sock *sk, struct flowi4 *fl4,
-			  altudp_getfrag_t getfrag, void *from, int length,
-			  int transhdrlen, struct ipcm_cookie *ipc,
+int altudp_ip_append_data(struct sock *sk, struct flowi4 *fl4, void *from,
+			  int length, int transhdrlen, struct ipcm_cookie *ipc,
 			  struct rtable **rtp, unsigned int flags);
 struct sk_buff *altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
-				altudp_getfrag_t getfrag, void *from,
-				int length, int transhdrlen,
+				void *from, int length, int transhdrlen,
 				struct ipcm_cookie *ipc, struct rtable **rtp,
 				struct inet_cork *cork, unsigned int flags);
 struct sk_buff *__altudp_make_skb(struct sock *sk, struct flowi4 *fl4,

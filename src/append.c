@@ -65,10 +65,11 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 			      struct sk_buff_head *queue,
 			      struct inet_cork *cork,
 			      struct page_frag *pfrag,
-			      altudp_getfrag_t getfrag,
 			      void *from, int length, int transhdrlen,
 			      unsigned int flags)
 {
+	/* __ip_append_data()'s argument: UDP's, a constant (altudp.h) */
+	const altudp_getfrag_t getfrag = ip_generic_getfrag;
 	struct inet_sock *inet = inet_sk(sk);
 	struct ubuf_info *uarg = NULL;
 	struct sk_buff *skb;
@@ -487,9 +488,8 @@ static int altudp_setup_cork(struct sock *sk, struct inet_cork *cork,
  * of the first: changing options in between has no effect on it
  * (the lesson of CVE-2017-1000112).
  */
-int altudp_ip_append_data(struct sock *sk, struct flowi4 *fl4,
-			  altudp_getfrag_t getfrag, void *from, int length,
-			  int transhdrlen, struct ipcm_cookie *ipc,
+int altudp_ip_append_data(struct sock *sk, struct flowi4 *fl4, void *from,
+			  int length, int transhdrlen, struct ipcm_cookie *ipc,
 			  struct rtable **rtp, unsigned int flags)
 {
 	struct inet_sock *inet = inet_sk(sk);
@@ -507,8 +507,8 @@ int altudp_ip_append_data(struct sock *sk, struct flowi4 *fl4,
 	}
 
 	return altudp_append_data(sk, fl4, &sk->sk_write_queue,
-				  &inet->cork.base, sk_page_frag(sk), getfrag,
-				  from, length, transhdrlen, flags);
+				  &inet->cork.base, sk_page_frag(sk), from,
+				  length, transhdrlen, flags);
 }
 
 /*
@@ -660,8 +660,7 @@ out:
 
 /* ip_make_skb(): the lockless path, on a private queue and cork. */
 struct sk_buff *altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
-				altudp_getfrag_t getfrag, void *from,
-				int length, int transhdrlen,
+				void *from, int length, int transhdrlen,
 				struct ipcm_cookie *ipc, struct rtable **rtp,
 				struct inet_cork *cork, unsigned int flags)
 {
@@ -681,8 +680,8 @@ struct sk_buff *altudp_make_skb(struct sock *sk, struct flowi4 *fl4,
 		return ERR_PTR(err);
 
 	err = altudp_append_data(sk, fl4, &queue, cork,
-				 &current->task_frag, getfrag,
-				 from, length, transhdrlen, flags);
+				 &current->task_frag, from, length,
+				 transhdrlen, flags);
 	if (err) {
 		altudp_flush_queue(sk, &queue, cork);
 		return ERR_PTR(err);

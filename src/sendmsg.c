@@ -84,7 +84,6 @@ int altudp_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 	__be16 dport;
 	int err;
 	int corkreq = udp_test_bit(CORK, sk) || msg->msg_flags & MSG_MORE;
-	altudp_getfrag_t getfrag = ip_generic_getfrag;
 	struct sk_buff *skb;
 	ALTUDP_DEFINE_OPT_COPY(opt_copy);
 	int uc_index;
@@ -288,7 +287,7 @@ back_from_confirm:
 	if (!corkreq) {
 		struct inet_cork cork;
 
-		skb = altudp_make_skb(sk, fl4, getfrag, msg, ulen,
+		skb = altudp_make_skb(sk, fl4, msg, ulen,
 				      sizeof(struct udphdr), &ipc, &rt,
 				      &cork, msg->msg_flags);
 		err = PTR_ERR(skb);
@@ -318,7 +317,7 @@ back_from_confirm:
 do_append_data:
 	ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CORKEDSENDS);
 	up->len += ulen;
-	err = altudp_ip_append_data(sk, fl4, getfrag, msg, ulen,
+	err = altudp_ip_append_data(sk, fl4, msg, ulen,
 				    sizeof(struct udphdr), &ipc, &rt,
 				    corkreq ? msg->msg_flags | MSG_MORE :
 					      msg->msg_flags);
