@@ -151,12 +151,12 @@ static inline struct rtable *altudp_rcache_route(struct sock *sk,
 
 /*
  * The getfrag of __ip_append_data() and __ip6_append_data().  UDP's is
- * ip_generic_getfrag() (udplite_getfrag() is UDP-Lite's, which the module
- * is not).  The IPv4 append functions take it as a constant rather than
+ * ip_generic_getfrag(); udplite_getfrag() is UDP-Lite's, which the module
+ * is not.  The IPv4 append functions take it as a constant rather than
  * an argument, so that their calls of it are direct and their tests of
  * it fold: 10 instructions fewer in a three-fragment send on 6.1.  The
- * IPv6 ones keep the argument: as a constant, 7.2's build of
- * __altudp_ip6_append_data() spent 12 more a send.
+ * IPv6 ones keep the argument: as a constant, the IPv6 append function
+ * of 7.2's build spent 12 more a send.
  */
 typedef int (*altudp_getfrag_t)(void *from, char *to, int offset, int len,
 				int odd, struct sk_buff *skb);
