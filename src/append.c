@@ -101,7 +101,9 @@ static int altudp_append_data(struct sock *sk, struct flowi4 *fl4,
 
 	fragheaderlen = sizeof(struct iphdr) + (opt ? opt->optlen : 0);
 	maxfraglen = ((mtu - fragheaderlen) & ~7) + fragheaderlen;
-	maxnonfragsize = ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu;
+	/* ip_sk_ignore_df(): its usual case, IP_PMTUDISC_WANT, tested first */
+	maxnonfragsize = likely(READ_ONCE(inet->pmtudisc) < IP_PMTUDISC_DO) ||
+			 ip_sk_ignore_df(sk) ? IP_MAX_MTU : mtu;
 
 	if (cork->length + length > maxnonfragsize - fragheaderlen) {
 		altudp_local_error(sk, EMSGSIZE, fl4->daddr, inet->inet_dport,
@@ -251,6 +253,12 @@ alloc_new_skb:
 
 			alloclen += alloc_extra;
 
+			/* Traced before the allocation, where its fields are
+			 * at hand: after it, they cost the loop spills.
+			 */
+			trace_altudp_append_alloc(sk, datalen, fraglen,
+						  alloclen, pagedlen, fraggap,
+						  transhdrlen, csummode, zc);
 			if (transhdrlen) {
 				skb = sock_alloc_send_skb(sk, alloclen,
 							  (flags & MSG_DONTWAIT),
@@ -292,9 +300,6 @@ alloc_new_skb:
 			}
 
 			copy = datalen - transhdrlen - fraggap - pagedlen;
-			trace_altudp_append_alloc(sk, datalen, fraglen,
-						  alloclen, pagedlen, fraggap,
-						  copy, csummode, zc);
 			ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_FRAGMENTS);
 			if (copy > 0 &&
 			    INDIRECT_CALL_1(getfrag, ip_generic_getfrag,

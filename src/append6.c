@@ -431,6 +431,10 @@ alloc_new_skb:
 				err = -EINVAL;
 				goto error;
 			}
+			/* before the allocation, as in append.c */
+			trace_altudp_append_alloc(sk, datalen, fraglen,
+						  alloclen, pagedlen, fraggap,
+						  transhdrlen, csummode, zc);
 			if (transhdrlen) {
 				skb = sock_alloc_send_skb(sk, alloclen,
 							  (flags & MSG_DONTWAIT),
@@ -475,9 +479,6 @@ alloc_new_skb:
 				pskb_trim_unique(skb_prev, maxfraglen);
 				ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_FRAGGAPS);
 			}
-			trace_altudp_append_alloc(sk, datalen, fraglen,
-						  alloclen, pagedlen, fraggap,
-						  copy, csummode, zc);
 			ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_FRAGMENTS);
 			if (copy > 0 &&
 			    INDIRECT_CALL_1(getfrag, ip_generic_getfrag,

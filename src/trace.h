@@ -2,7 +2,8 @@
 /*
  * Trace events of the transmit path, one per stage:
  *   sendmsg -> route -> setup_cork -> append_alloc (each new skb of the
- *   append loop) / append_copy (each fill of the tail skb in place) ->
+ *   append loop, before its allocation) / append_copy (each fill of the
+ *   tail skb in place) ->
  *   make_skb -> send_skb -> local_out -> xmit
  * IPv6 sends fire sendmsg6, route6 and make_skb6 in place of the three
  * whose fields are IPv4 addresses or header fields, and the others as is.
@@ -147,11 +148,16 @@ TRACE_EVENT(altudp_setup_cork,
 		  __entry->ttl, __entry->optlen)
 );
 
+/*
+ * copy is computed here from transhdrlen, as the append loops compute it:
+ * an argument of its own would be computed before the allocation and kept
+ * across it.
+ */
 TRACE_EVENT(altudp_append_alloc,
 	TP_PROTO(struct sock *sk, unsigned int datalen, unsigned int fraglen,
 		 unsigned int alloclen, unsigned int pagedlen,
-		 unsigned int fraggap, int copy, int csummode, bool zc),
-	TP_ARGS(sk, datalen, fraglen, alloclen, pagedlen, fraggap, copy,
+		 unsigned int fraggap, int transhdrlen, int csummode, bool zc),
+	TP_ARGS(sk, datalen, fraglen, alloclen, pagedlen, fraggap, transhdrlen,
 		csummode, zc),
 	TP_STRUCT__entry(
 		__field(unsigned int, datalen)
@@ -169,7 +175,7 @@ TRACE_EVENT(altudp_append_alloc,
 		__entry->alloclen = alloclen;
 		__entry->pagedlen = pagedlen;
 		__entry->fraggap = fraggap;
-		__entry->copy = copy;
+		__entry->copy = datalen - transhdrlen - fraggap - pagedlen;
 		__entry->csummode = csummode;
 		__entry->zc = zc;
 	),
