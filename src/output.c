@@ -139,9 +139,9 @@ csum_partial:
 	csum = udp_csum(skb);
 	ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CSUMSW);
 
-	/* add protocol-dependent pseudo-header */
+	/* add protocol-dependent pseudo-header: sk_protocol is UDP (main.c) */
 	uh->check = csum_tcpudp_magic(fl4->saddr, fl4->daddr, len,
-				      sk->sk_protocol, csum);
+				      IPPROTO_UDP, csum);
 	if (uh->check == 0)
 		uh->check = CSUM_MANGLED_0;
 

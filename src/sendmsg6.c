@@ -135,9 +135,11 @@ csum_partial:
 		ALTUDP_SK_INC_STATS(sk, ALTUDP_MIB_CSUMSW);
 	}
 
-	/* add protocol-dependent pseudo-header */
+	/* add protocol-dependent pseudo-header: IPPROTO_UDP as in 7.2, the
+	 * flowi6_proto of every altudp flow
+	 */
 	uh->check = csum_ipv6_magic(&fl6->saddr, &fl6->daddr,
-				    len, fl6->flowi6_proto, csum);
+				    len, IPPROTO_UDP, csum);
 	if (uh->check == 0)
 		uh->check = CSUM_MANGLED_0;
 
